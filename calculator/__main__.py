@@ -1,0 +1,183 @@
+"""The command line: `python3 -m calculator schemes | simulate CASE [--json] | check [FILE...]`.
+
+Exit codes (public contract): 0 done; 1 a scheme file fails `check`; 2 bad input (a case file
+that cannot be computed, an unknown scheme or command), always with a Japanese message that names
+the field and never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from fractions import Fraction
+from pathlib import Path
+from typing import Final
+
+from calculator import FieldError, InputError, Result, SchemeError, check_quotes, load_scheme, simulate
+from calculator._amounts import format_yen
+from calculator._case import read_case_file, scheme_id_of
+from calculator._registry import all_schemes, scheme_paths
+from calculator._rules import rate_words
+
+EXIT_OK: Final = 0
+EXIT_SCHEME_INVALID: Final = 1
+EXIT_BAD_INPUT: Final = 2
+
+_STATUS: Final = {"counted": "対象", "partly_counted": "一部対象", "excluded": "対象外"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"コマンドの指定に誤りがあります: {message}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python3 -m calculator", description="介護ICT補助金の計算エンジン")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    listing = commands.add_parser("schemes", help="制度の一覧（id、都道府県、年度）")
+    listing.add_argument("--json", action="store_true", help="JSON で出力する")
+    run = commands.add_parser("simulate", help="ケースファイルの補助額を計算して説明する")
+    run.add_argument("case", help="ケースファイル（.json か .toml。- なら標準入力の JSON）")
+    run.add_argument("--json", action="store_true", help="結果を JSON で出力する")
+    run.add_argument("--scheme-file", type=Path, help="同梱の制度の代わりに使う制度ファイル（.toml）")
+    check = commands.add_parser("check", help="制度ファイルを検証する（スキーマ、出典、引用、アンカー）")
+    check.add_argument("files", nargs="*", type=Path, help="同梱の制度に加えて検証するファイル")
+    return parser
+
+
+def _cite(citation: dict[str, str]) -> str:
+    return f"［{citation['clause']}］"
+
+
+def _explain(result: Result) -> str:
+    data = result.to_dict()
+    lines = [
+        f"{result.scheme_name} の試算",
+        "",
+        f"補助額        {format_yen(result.subsidy_yen)}",
+        f"補助対象経費  {format_yen(result.eligible_expense_yen)}（補助率 {rate_words(Fraction(result.rate))}、"
+        f"上限額 {format_yen(result.remaining_cap_yen)}）",
+        f"自己負担額    {format_yen(result.self_pay_yen)}（経費の総額 {format_yen(result.total_cost_yen)} − 補助額）",
+        "",
+        "経費の判定",
+    ]
+    if not data["items"]:
+        lines.append("  （経費の入力がありません）")
+    for item in data["items"]:
+        lines.append(
+            f"  {item['index'] + 1}. {item['name']}（{item['category_title']}）{format_yen(item['amount_yen'])}"
+            f" → {_STATUS[item['status']]} {format_yen(item['eligible_yen'])}"
+        )
+        lines.extend(f"     ・{r['text']} {_cite(r['citation'])}" for r in item["reasons"])
+    lines += ["", "計算の手順"]
+    lines.extend(f"  {n}. {s['text']} {_cite(s['citation'])}" for n, s in enumerate(data["steps"], 1))
+    if data["caveats"]:
+        lines += ["", "注意（文書に定めがない点・あいまいな点）"]
+        lines.extend(f"  ・{c['title']}: {c['text']} {_cite(c['citation'])}" for c in data["caveats"])
+    if data["requirements"]:
+        lines += ["", "満たす必要のある要件"]
+        lines.extend(f"  ・{r['title']} {_cite(r['citation'])}" for r in data["requirements"])
+    return "\n".join(lines)
+
+
+def _schemes(as_json: bool) -> int:
+    schemes = all_schemes()
+    if as_json:
+        rows = [
+            {
+                "id": s.id,
+                "prefecture": s.prefecture,
+                "fiscal_year": s.fiscal_year,
+                "fiscal_year_label": s.fiscal_year_label,
+                "title": s.title,
+            }
+            for s in schemes
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for s in schemes:
+            print(f"{s.id}\t{s.prefecture}\t{s.fiscal_year_label}（{s.fiscal_year}年度）\t{s.title}")
+    return EXIT_OK
+
+
+def _simulate(case_path: str, as_json: bool, scheme_file: Path | None) -> int:
+    if case_path == "-":
+        try:
+            data = json.loads(sys.stdin.read())
+        except json.JSONDecodeError as error:
+            message = f"標準入力を JSON として読めません（{error.lineno}行{error.colno}列: {error.msg}）"
+            raise InputError([FieldError("", message)]) from None
+    else:
+        data = read_case_file(case_path)
+    scheme = load_scheme(scheme_file) if scheme_file else None
+    scheme_id_of(data)
+    result = simulate(data, scheme)
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(_explain(result))
+    return EXIT_OK
+
+
+def _check(extra: list[Path]) -> int:
+    paths = list(scheme_paths().values()) + extra
+    failed = 0
+    for path in paths:
+        try:
+            scheme = load_scheme(path)
+        except SchemeError as error:
+            failed += 1
+            print(f"NG {path.name}", file=sys.stderr)
+            for problem in error.problems:
+                print(f"  {path.name}: {problem}", file=sys.stderr)
+            continue
+        problems = check_quotes(scheme)
+        if problems:
+            failed += 1
+            print(f"NG {path.name}", file=sys.stderr)
+            for problem in problems:
+                print(f"  {path.name}: {problem}", file=sys.stderr)
+            continue
+        anchors = len(scheme.clauses)
+        print(f"OK {scheme.id}: 条項 {anchors}、注意 {len(scheme.caveats)}、すべての引用を原文で確認しました")
+    anchors_seen: dict[str, str] = {}
+    for path in paths:
+        try:
+            scheme = load_scheme(path)
+        except SchemeError:
+            continue
+        for anchor in scheme.clauses:
+            if anchor in anchors_seen and anchors_seen[anchor] != path.name:
+                failed += 1
+                print(
+                    f"NG アンカー「{anchor}」が {anchors_seen[anchor]} と {path.name} で重複しています", file=sys.stderr
+                )
+            anchors_seen[anchor] = path.name
+    return EXIT_SCHEME_INVALID if failed else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "schemes":
+            return _schemes(args.json)
+        if args.command == "simulate":
+            return _simulate(args.case, args.json, args.scheme_file)
+        return _check(args.files)
+    except InputError as error:
+        print("入力に誤りがあります:", file=sys.stderr)
+        for field_error in error.errors:
+            print(f"  {field_error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SchemeError as error:
+        print("制度ファイルに誤りがあります:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {error.source}: {problem}", file=sys.stderr)
+        return EXIT_SCHEME_INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,338 @@
+"""The case file: what an operator tells the engine, and every message about getting it wrong.
+
+A case is JSON or TOML (public contract). Parsing collects every problem before it gives up, and
+each message names the field the way the file spells it (``items[2].amount_yen``) so the CLI and
+the simulator page can put it next to the right input.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Final
+
+from calculator._amounts import parse_staff, parse_yen
+from calculator._errors import FieldError, InputError
+from calculator._scheme import Scheme
+from calculator._vocabulary import CATEGORY_IDS, ITEM_PARTS, PAYMENT_IDS
+
+CASE_KEYS: Final = (
+    "scheme",
+    "ict_staff_fte",
+    "ikkan_achieved",
+    "higher_rate_conditions",
+    "prior_subsidy_yen",
+    "prior_subsidy_count",
+    "requirements_met",
+    "items",
+    "facility_name",
+    "note",
+)
+ITEM_KEYS: Final = (
+    "category",
+    "name",
+    "amount_yen",
+    "consumption_tax_yen",
+    "payment",
+    "recurring",
+    *ITEM_PARTS,
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of the quote: an expense the operator plans."""
+
+    category: str
+    name: str
+    amount_yen: int  # before consumption tax
+    consumption_tax_yen: int = 0
+    payment: str = "purchase"
+    other_subsidy_yen: int = 0
+    flags: frozenset[str] = frozenset()  # scheme-defined marks such as "before_decision"
+    recurring: bool | None = None  # None: not said; the scheme's default applies
+
+    @property
+    def total_yen(self) -> int:
+        return self.amount_yen + self.consumption_tax_yen
+
+
+@dataclass(frozen=True)
+class Case:
+    """A facility and its planned expenses, checked against one scheme."""
+
+    scheme: str
+    items: tuple[Item, ...] = ()
+    ict_staff_fte: Fraction | None = None
+    ikkan_achieved: bool = False
+    higher_rate_conditions: tuple[str, ...] = ()
+    prior_subsidy_yen: int = 0
+    prior_subsidy_count: int = 0
+    requirements_met: tuple[str, ...] = ()
+    facility_name: str = ""
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The case-file form, as the CLI reads it back (the simulator saves this)."""
+        data: dict[str, Any] = {"scheme": self.scheme}
+        if self.facility_name:
+            data["facility_name"] = self.facility_name
+        if self.ict_staff_fte is not None:
+            staff = self.ict_staff_fte
+            data["ict_staff_fte"] = staff.numerator if staff.denominator == 1 else float(staff)
+        data["ikkan_achieved"] = self.ikkan_achieved
+        data["higher_rate_conditions"] = list(self.higher_rate_conditions)
+        data["prior_subsidy_yen"] = self.prior_subsidy_yen
+        if self.prior_subsidy_count != (1 if self.prior_subsidy_yen else 0):
+            data["prior_subsidy_count"] = self.prior_subsidy_count
+        if self.requirements_met:
+            data["requirements_met"] = list(self.requirements_met)
+        data["items"] = []
+        for item in self.items:
+            row: dict[str, Any] = {
+                "category": item.category,
+                "name": item.name,
+                "amount_yen": item.amount_yen,
+                "consumption_tax_yen": item.consumption_tax_yen,
+                "payment": item.payment,
+            }
+            if item.other_subsidy_yen:
+                row["other_subsidy_yen"] = item.other_subsidy_yen
+            for flag in sorted(item.flags):
+                row[flag] = True
+            if item.recurring is not None:
+                row["recurring"] = item.recurring
+            data["items"].append(row)
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+def read_case_file(path: Path | str) -> dict[str, Any]:
+    """The raw mapping of a JSON or TOML case file; InputError (field "") if it cannot be read."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([FieldError("", f"ケースファイル「{path}」が見つかりません")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = "UTF-8 のテキストではありません" if isinstance(error, UnicodeDecodeError) else str(error.strerror)
+        raise InputError([FieldError("", f"ケースファイル「{path}」を読めません（{reason}）")]) from None
+    try:
+        if path.suffix.lower() == ".toml":
+            data: Any = tomllib.loads(text)
+        else:
+            data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            [
+                FieldError(
+                    "",
+                    f"ケースファイル「{path.name}」は JSON として読めません"
+                    f"（{error.lineno}行{error.colno}列: {error.msg}）",
+                )
+            ]
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(
+            [FieldError("", f"ケースファイル「{path.name}」は TOML として読めません（{error}）")]
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError([FieldError("", "ケースファイルの中身は { ... } のオブジェクトにしてください")])
+    return data
+
+
+def scheme_id_of(data: object) -> str:
+    """The scheme id a raw case names; InputError naming `scheme` if it is missing or not text."""
+    if not isinstance(data, dict):
+        raise InputError([FieldError("", "ケースは { ... } のオブジェクトにしてください")])
+    value = data.get("scheme")
+    if value is None:
+        raise InputError([FieldError("scheme", '制度（例: "ibaraki-2023"）を指定してください')])
+    if not isinstance(value, str) or not value.strip():
+        raise InputError([FieldError("scheme", '制度は "ibaraki-2023" のような文字列で指定してください')])
+    return value.strip()
+
+
+class _Parser:
+    def __init__(self, scheme: Scheme) -> None:
+        self.scheme = scheme
+        self.errors: list[FieldError] = []
+
+    def error(self, field: str, message: str) -> None:
+        self.errors.append(FieldError(field, message))
+
+    def yen(self, table: dict[str, Any], key: str, field: str, *, default: int | None = None) -> int:
+        if table.get(key) is None:
+            if default is None:
+                self.error(field, "金額を入力してください")
+                return 0
+            return default
+        try:
+            return parse_yen(table[key])
+        except ValueError as error:
+            self.error(field, str(error))
+            return 0
+
+    def boolean(self, table: dict[str, Any], key: str, field: str) -> bool:
+        value = table.get(key, False)
+        if isinstance(value, bool):
+            return value
+        self.error(field, f"true（はい）か false（いいえ）で指定してください（「{value}」）")
+        return False
+
+    def text(self, table: dict[str, Any], key: str, field: str, default: str = "", limit: int = 200) -> str:
+        value = table.get(key, default)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            self.error(field, "文字列で入力してください")
+            return default
+        if len(value) > limit:
+            self.error(field, f"{limit}文字以内で入力してください")
+            return default
+        return value.strip()
+
+    def ids(self, table: dict[str, Any], key: str, allowed: dict[str, str], none_message: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.error(key, '["..."] のような文字列の配列で指定してください')
+            return ()
+        chosen: list[str] = []
+        for n, entry in enumerate(value):
+            field = f"{key}[{n}]"
+            if not isinstance(entry, str):
+                self.error(field, "文字列で指定してください")
+            elif entry not in allowed:
+                choices = "、".join(f"{k}（{v}）" for k, v in allowed.items())
+                hint = f"使えるのは {choices}" if allowed else none_message
+                self.error(field, f"「{entry}」は{self.scheme.name}の制度にありません。{hint}")
+            elif entry in chosen:
+                self.error(field, f"「{entry}」が2回指定されています")
+            else:
+                chosen.append(entry)
+        return tuple(chosen)
+
+    def unknown_keys(self, table: dict[str, Any], allowed: tuple[str, ...] | list[str], prefix: str) -> None:
+        for key in table:
+            if key not in allowed:
+                self.error(
+                    f"{prefix}{key}", f"「{key}」という項目はこの制度のケースにありません（綴りを確認してください）"
+                )
+
+    def item(self, raw: object, n: int) -> Item | None:
+        prefix = f"items[{n}]"
+        if not isinstance(raw, dict):
+            self.error(prefix, '経費は { "category": ..., "amount_yen": ... } の形で指定してください')
+            return None
+        flags = self.scheme.item_flags()
+        parts = self.scheme.item_parts()
+        allowed = [k for k in ITEM_KEYS if k not in ITEM_PARTS or k in parts] + list(flags)
+        self.unknown_keys(raw, allowed, f"{prefix}.")
+        category = raw.get("category")
+        if category is None:
+            self.error(f"{prefix}.category", "経費の区分を指定してください")
+        elif category not in CATEGORY_IDS and self.scheme.category(str(category)) is None:
+            self.error(
+                f"{prefix}.category", f"「{category}」という区分はありません（使えるのは {', '.join(CATEGORY_IDS)}）"
+            )
+        payment = raw.get("payment", "purchase")
+        if payment not in PAYMENT_IDS:
+            self.error(
+                f"{prefix}.payment",
+                f"「{payment}」という支払方法はありません"
+                "（purchase: 購入、lease: リース・レンタル、monthly: 月額払い）",
+            )
+        amount = self.yen(raw, "amount_yen", f"{prefix}.amount_yen")
+        tax = self.yen(raw, "consumption_tax_yen", f"{prefix}.consumption_tax_yen", default=0)
+        other = self.yen(raw, "other_subsidy_yen", f"{prefix}.other_subsidy_yen", default=0) if parts else 0
+        if other > amount and "amount_yen" in raw:
+            self.error(
+                f"{prefix}.other_subsidy_yen",
+                f"他の補助金で補助を受ける部分（{other:,}円）が金額（税抜 {amount:,}円）を超えています",
+            )
+        recurring = raw.get("recurring")
+        if recurring is not None and not isinstance(recurring, bool):
+            self.error(
+                f"{prefix}.recurring", f"true（恒常的な費用）か false（一回限り）で指定してください（「{recurring}」）"
+            )
+            recurring = None
+        name = self.text(raw, "name", f"{prefix}.name") or f"経費{n + 1}"
+        marked = frozenset(f for f in flags if self.boolean(raw, f, f"{prefix}.{f}"))
+        return Item(str(category), name, amount, tax, str(payment), other, marked, recurring)
+
+
+def parse_case(data: object, scheme: Scheme) -> Case:
+    """Check a raw case against `scheme`; InputError lists every problem, each naming its field."""
+    if not isinstance(data, dict):
+        raise InputError([FieldError("", "ケースは { ... } のオブジェクトにしてください")])
+    parser = _Parser(scheme)
+    parser.unknown_keys(data, CASE_KEYS, "")
+
+    staff: Fraction | None = None
+    if scheme.cap.kind == "by_staff" and data.get("ict_staff_fte") is None:
+        label = scheme.cap.staff_label or "ICTを活用する職員数（常勤換算）"
+        parser.error("ict_staff_fte", f"{label}を入力してください（上限額がこの人数で決まります）")
+    if data.get("ict_staff_fte") is not None:
+        try:
+            staff = parse_staff(data["ict_staff_fte"])
+        except ValueError as error:
+            parser.error("ict_staff_fte", str(error))
+
+    conditions = parser.ids(
+        data,
+        "higher_rate_conditions",
+        {c.id: f"{c.label} {c.title}" for c in scheme.rate.conditions},
+        "この制度には補助率を上げる要件がありません。",
+    )
+    requirements_met = parser.ids(
+        data, "requirements_met", {r.id: r.title for r in scheme.requirements}, "この制度には要件がありません。"
+    )
+    prior = parser.yen(data, "prior_subsidy_yen", "prior_subsidy_yen", default=0)
+    count_raw = data.get("prior_subsidy_count")
+    count = 1 if prior else 0
+    if count_raw is not None:
+        if isinstance(count_raw, bool) or not isinstance(count_raw, int) or count_raw < 0:
+            parser.error("prior_subsidy_count", "これまでに補助を受けた回数を0以上の整数で入力してください")
+        elif (count_raw == 0) != (prior == 0):
+            parser.error(
+                "prior_subsidy_count",
+                "これまでの補助額（prior_subsidy_yen）と回数が食い違っています（額が0円なら回数も0）",
+            )
+        else:
+            count = count_raw
+
+    items_raw = data.get("items")
+    items: list[Item] = []
+    if items_raw is None:
+        parser.error("items", "経費（items）を配列で指定してください（まだなければ []）")
+    elif not isinstance(items_raw, list):
+        parser.error("items", "経費（items）は [ ... ] の配列で指定してください")
+    elif len(items_raw) > 200:
+        parser.error("items", "経費は200行までにしてください")
+    else:
+        for n, raw in enumerate(items_raw):
+            item = parser.item(raw, n)
+            if item is not None:
+                items.append(item)
+
+    case = Case(
+        scheme=scheme.id,
+        items=tuple(items),
+        ict_staff_fte=staff,
+        ikkan_achieved=parser.boolean(data, "ikkan_achieved", "ikkan_achieved"),
+        higher_rate_conditions=conditions,
+        prior_subsidy_yen=prior,
+        prior_subsidy_count=count,
+        requirements_met=requirements_met,
+        facility_name=parser.text(data, "facility_name", "facility_name"),
+        note=parser.text(data, "note", "note", limit=2000),
+    )
+    if parser.errors:
+        raise InputError(parser.errors)
+    return case

@@ -1,0 +1,848 @@
+"""Strict loading of scheme TOML files.
+
+A whitelist of keys per table, checked types and dates, a citation (or a named caveat) required on
+every rule, quotes checked against the source text, anchors unique. Every problem is reported with
+the file and the key path, e.g. ``ibaraki-2023.toml: cap.bands[2].amount_yen: 整数が必要です``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from dataclasses import fields, is_dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Final
+
+from calculator._errors import SchemeError
+from calculator._scheme import (
+    Application,
+    ApplicationDocument,
+    Basis,
+    Cap,
+    Category,
+    Caveat,
+    Citation,
+    Cited,
+    Clause,
+    ConsumptionTax,
+    Document,
+    Exclusion,
+    Note,
+    Payment,
+    Rate,
+    RateCondition,
+    Reference,
+    Repeat,
+    RepeatExample,
+    Requirement,
+    Rounding,
+    Scheme,
+    StaffBand,
+)
+from calculator._vocabulary import (
+    CATEGORY_IDS,
+    ITEM_PARTS,
+    PAYMENT_IDS,
+    PREDICATES,
+    REQUIREMENT_FACTS,
+    SUBMIT_METHODS,
+    split_predicate,
+)
+
+SCHEMA_VERSION: Final = 1
+_ID: Final = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d{4}")
+_ANCHOR: Final = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_SLUG: Final = re.compile(r"[a-z][a-z0-9_]*")
+_RATE: Final = re.compile(r"[1-9]\d*/[1-9]\d*")
+_WHITESPACE: Final = re.compile(r"\s+")
+
+_MISSING: Final = object()
+
+
+def _squash(text: str) -> str:
+    """Quotes are compared without whitespace: the PDF extraction broke lines mid-sentence."""
+    return _WHITESPACE.sub("", text)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+class _Reader:
+    """Walks one parsed TOML document, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[str] = []
+        self.clauses: dict[str, Clause] = {}
+        self.caveat_refs: list[tuple[str, str]] = []  # (path, caveat id) checked once all are read
+        self.used_anchors: set[str] = set()
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(f"{path}: {message}")
+
+    # -- tables and values ----------------------------------------------------------------------
+
+    def table(
+        self, value: Any, path: str, required: set[str], optional: set[str] | frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.problem(path, "表（テーブル）が必要です")
+            return {}
+        for key in sorted(set(value) - required - optional):
+            self.problem(_join(path, key), "知らないキーです（綴りを確認してください）")
+        for key in sorted(required - set(value)):
+            self.problem(_join(path, key), "必須のキーがありません")
+        return value
+
+    def tables(self, value: Any, path: str, *, allow_empty: bool = False) -> list[dict[str, Any]]:
+        if value is _MISSING:
+            value = []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.problem(path, "表の配列（[[...]]）が必要です")
+            return []
+        if not value and not allow_empty:
+            self.problem(path, "少なくとも1つ必要です")
+        return value
+
+    def text(self, table: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
+        value = table.get(key, _MISSING)
+        if value is _MISSING and default is not None:
+            return default
+        if not isinstance(value, str) or not value.strip():
+            if value is not _MISSING:
+                self.problem(_join(path, key), "空でない文字列が必要です")
+            return ""
+        return value
+
+    def integer(self, table: dict[str, Any], key: str, path: str, *, minimum: int = 0) -> int | None:
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(_join(path, key), "整数が必要です")
+            return None
+        if value < minimum:
+            self.problem(_join(path, key), f"{minimum}以上の整数が必要です")
+            return None
+        return value
+
+    def flag(self, table: dict[str, Any], key: str, path: str, default: bool = False) -> bool:
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(_join(path, key), "true か false が必要です")
+            return default
+        return value
+
+    def date(self, table: dict[str, Any], key: str, path: str) -> datetime.date | None:
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            return None
+        if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+            self.problem(_join(path, key), "日付（例: 2024-03-31）が必要です")
+            return None
+        return value
+
+    def rate(self, table: dict[str, Any], key: str, path: str) -> Fraction | None:
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            return None
+        if not isinstance(value, str) or not _RATE.fullmatch(value):
+            self.problem(_join(path, key), "「1/2」のような分数の文字列が必要です")
+            return None
+        rate = Fraction(value)
+        if not 0 < rate <= 1:
+            self.problem(_join(path, key), "0より大きく1以下の分数が必要です")
+            return None
+        return rate
+
+    def slug(self, table: dict[str, Any], key: str, path: str, pattern: re.Pattern[str] = _SLUG) -> str:
+        value = self.text(table, key, path)
+        if value and not pattern.fullmatch(value):
+            self.problem(_join(path, key), f"英小文字・数字・記号のidが必要です（「{value}」）")
+        return value
+
+    def choice(self, table: dict[str, Any], key: str, path: str, choices: tuple[str, ...]) -> str:
+        value = self.text(table, key, path)
+        if value and value not in choices:
+            self.problem(_join(path, key), f"「{value}」は使えません（使えるのは {', '.join(choices)}）")
+        return value
+
+    # -- citations and caveats ------------------------------------------------------------------
+
+    def citation(self, value: Any, path: str) -> Citation | None:
+        if value is _MISSING:
+            self.problem(path, '出典（{ clause = "...", quote = "..." }）がありません')
+            return None
+        table = self.table(value, path, {"clause", "quote"})
+        anchor, quote = self.text(table, "clause", path), self.text(table, "quote", path)
+        if not anchor or not quote:
+            return None
+        clause = self.clauses.get(anchor)
+        if clause is None:
+            self.problem(f"{path}.clause", f"「{anchor}」という条項（[[clauses]] の anchor）はありません")
+            return None
+        self.used_anchors.add(anchor)
+        return Citation(clause=clause, quote=quote)
+
+    def caveat_ref(self, table: dict[str, Any], key: str, path: str) -> str | None:
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            return None
+        caveat = self.text(table, key, path)
+        if caveat:
+            self.caveat_refs.append((_join(path, key), caveat))
+        return caveat or None
+
+    def basis(self, table: dict[str, Any], path: str) -> Basis | None:
+        """A rule that is either cited (`cite`) or, where the document is silent, a named `caveat`."""
+        caveat = self.caveat_ref(table, "caveat", path)
+        if "cite" in table:
+            citation = self.citation(table["cite"], f"{path}.cite")
+            return Basis(citation, caveat) if citation else None
+        if caveat is None:
+            self.problem(path, "出典（cite）か、文書に定めがないことを示す注意（caveat）が必要です")
+        return None  # a caveat alone is resolved to its citation in _resolve
+
+    def cited(self, value: Any, path: str) -> Cited | None:
+        table = self.table(value, path, {"text", "cite"})
+        text = self.text(table, "text", path)
+        citation = self.citation(table.get("cite", _MISSING), f"{path}.cite")
+        return Cited(text, citation) if text and citation else None
+
+    def predicates(self, table: dict[str, Any], key: str, path: str, flags: set[str]) -> tuple[str, ...]:
+        value = table.get(key, ["always"])
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            self.problem(_join(path, key), "条件名の空でない配列が必要です")
+            return ()
+        for predicate in value:
+            name, argument = split_predicate(predicate)
+            kind = PREDICATES.get(name)
+            if kind is None:
+                self.problem(
+                    _join(path, key), f"「{name}」という条件はありません（使えるのは {', '.join(PREDICATES)}）"
+                )
+            elif bool(kind) != bool(argument):
+                self.problem(_join(path, key), f"「{predicate}」: 条件「{name}」の引数が正しくありません")
+            elif kind == "category" and argument not in CATEGORY_IDS:
+                self.problem(_join(path, key), f"「{predicate}」: 「{argument}」という区分はありません")
+            elif kind == "payment" and argument not in PAYMENT_IDS:
+                self.problem(_join(path, key), f"「{predicate}」: 「{argument}」という支払方法はありません")
+            elif kind == "flag" and argument not in flags:
+                self.problem(
+                    _join(path, key), f"「{predicate}」: 「{argument}」はこの制度の項目の印（item_flag）にありません"
+                )
+            elif kind == "requirement_fact" and argument not in REQUIREMENT_FACTS:
+                self.problem(_join(path, key), f"「{predicate}」: 「{argument}」という要件はありません")
+            elif kind == "count" and not argument.isdigit():
+                self.problem(_join(path, key), f"「{predicate}」: 回数は整数で書いてください")
+        return tuple(value)
+
+
+def _read_clauses(reader: _Reader, data: dict[str, Any], documents: dict[str, Document]) -> None:
+    for n, raw in enumerate(reader.tables(data.get("clauses", _MISSING), "clauses")):
+        path = f"clauses[{n}]"
+        table = reader.table(raw, path, {"anchor", "document", "clause", "title"})
+        anchor = reader.slug(table, "anchor", path, _ANCHOR)
+        document = documents.get(reader.text(table, "document", path))
+        if document is None:
+            reader.problem(f"{path}.document", "[[documents]] にない文書です")
+            continue
+        if anchor in reader.clauses:
+            reader.problem(f"{path}.anchor", f"アンカー「{anchor}」が重複しています")
+            continue
+        if anchor and not anchor.startswith(str(data.get("id", "")) + "-"):
+            reader.problem(
+                f"{path}.anchor", f"アンカーは制度id「{data.get('id')}-」で始めてください（サイト全体で一意にするため）"
+            )
+        reader.clauses[anchor] = Clause(
+            anchor, document, reader.text(table, "clause", path), reader.text(table, "title", path)
+        )
+
+
+def _read_rate(reader: _Reader, data: dict[str, Any]) -> Rate | None:
+    table = reader.table(data.get("rate"), "rate", {"base", "cite"}, {"higher", "higher_cite", "conditions"})
+    base = reader.rate(table, "base", "rate")
+    citation = reader.citation(table.get("cite", _MISSING), "rate.cite")
+    higher = reader.rate(table, "higher", "rate")
+    conditions: list[RateCondition] = []
+    for n, raw in enumerate(reader.tables(table.get("conditions", _MISSING), "rate.conditions", allow_empty=True)):
+        path = f"rate.conditions[{n}]"
+        cond = reader.table(raw, path, {"id", "label", "title", "text", "cite"})
+        cite = reader.citation(cond.get("cite", _MISSING), f"{path}.cite")
+        if cite:
+            conditions.append(
+                RateCondition(
+                    reader.slug(cond, "id", path),
+                    reader.text(cond, "label", path),
+                    reader.text(cond, "title", path),
+                    reader.text(cond, "text", path),
+                    cite,
+                )
+            )
+    higher_citation = None
+    if higher is not None or conditions:
+        if higher is None or not conditions:
+            reader.problem("rate", "higher（高い補助率）と conditions（その要件）はそろって必要です")
+        higher_citation = reader.citation(table.get("higher_cite", _MISSING), "rate.higher_cite")
+        if higher is not None and base is not None and higher <= base:
+            reader.problem("rate.higher", "高い補助率は base より大きくしてください")
+    if base is None or citation is None:
+        if "base" not in table:
+            pass  # reported by table()
+        return None
+    return Rate(base, citation, higher, higher_citation, tuple(conditions))
+
+
+def _read_cap(reader: _Reader, data: dict[str, Any]) -> Cap | None:
+    table = reader.table(
+        data.get("cap"),
+        "cap",
+        {"kind", "cite"},
+        {"amount_yen", "bands", "staff_label", "staff_note", "staff_note_cite"},
+    )
+    kind = reader.choice(table, "kind", "cap", ("fixed", "by_staff"))
+    citation = reader.citation(table.get("cite", _MISSING), "cap.cite")
+    if kind == "fixed":
+        amount = reader.integer(table, "amount_yen", "cap", minimum=1)
+        if amount is None and "amount_yen" not in table:
+            reader.problem("cap.amount_yen", 'kind = "fixed" には amount_yen が必要です')
+        if citation is None or amount is None:
+            return None
+        return Cap(kind, citation, amount_yen=amount)
+    if kind != "by_staff":
+        return None
+    bands: list[StaffBand] = []
+    for n, raw in enumerate(reader.tables(table.get("bands", _MISSING), "cap.bands")):
+        path = f"cap.bands[{n}]"
+        band = reader.table(raw, path, {"min_staff", "amount_yen", "cite"}, {"max_staff"})
+        low = reader.integer(band, "min_staff", path, minimum=1)
+        high = reader.integer(band, "max_staff", path, minimum=1)
+        amount = reader.integer(band, "amount_yen", path, minimum=1)
+        cite = reader.citation(band.get("cite", _MISSING), f"{path}.cite")
+        if low is None or amount is None or cite is None:
+            continue
+        if high is not None and high < low:
+            reader.problem(f"{path}.max_staff", "min_staff 以上にしてください")
+        if bands:
+            previous = bands[-1]
+            if previous.max_staff is None or low != previous.max_staff + 1:
+                reader.problem(
+                    f"{path}.min_staff", "区分は前の区分の max_staff + 1 から始めてください（すき間も重なりもなく）"
+                )
+            if amount < previous.amount_yen:
+                reader.problem(f"{path}.amount_yen", "上限額は職員数とともに下がらないようにしてください")
+        bands.append(StaffBand(low, high, amount, cite))
+    if bands and bands[-1].max_staff is not None:
+        reader.problem("cap.bands", "最後の区分は max_staff を書かず、上限なし（○人～）にしてください")
+    if bands and bands[0].min_staff != 1:
+        reader.problem("cap.bands[0].min_staff", "最初の区分は1人から始めてください")
+    staff_label = reader.text(table, "staff_label", "cap")
+    note_text = reader.text(table, "staff_note", "cap", default="")
+    staff_note = None
+    if note_text:
+        note_cite = reader.citation(table.get("staff_note_cite", _MISSING), "cap.staff_note_cite")
+        staff_note = Cited(note_text, note_cite) if note_cite else None
+    if citation is None:
+        return None
+    return Cap(kind, citation, bands=tuple(bands), staff_label=staff_label, staff_note=staff_note)
+
+
+def _read_payments(reader: _Reader, data: dict[str, Any]) -> dict[str, Payment]:
+    table = reader.table(data.get("payments"), "payments", set(PAYMENT_IDS))
+    payments: dict[str, Payment] = {}
+    for payment_id in PAYMENT_IDS:
+        path = f"payments.{payment_id}"
+        if payment_id not in table:
+            continue
+        raw = reader.table(table[payment_id], path, {"counted", "text"}, {"until", "recurring", "cite", "caveat"})
+        basis = reader.basis(raw, path)
+        payments[payment_id] = Payment(
+            payment_id,
+            reader.flag(raw, "counted", path),
+            reader.text(raw, "text", path),
+            basis or _PENDING,
+            reader.date(raw, "until", path),
+            reader.flag(raw, "recurring", path),
+        )
+    return payments
+
+
+def _read_categories(reader: _Reader, data: dict[str, Any]) -> list[Category]:
+    categories: list[Category] = []
+    for n, raw in enumerate(reader.tables(data.get("categories", _MISSING), "categories")):
+        path = f"categories[{n}]"
+        table = reader.table(
+            raw,
+            path,
+            {"id", "label", "title", "text", "cite"},
+            {
+                "conditions",
+                "requires_any",
+                "requires_cite",
+                "recurring",
+                "recurring_caveat",
+                "eligible_cap_yen",
+                "eligible_cap_cite",
+            },
+        )
+        cite = reader.citation(table.get("cite", _MISSING), f"{path}.cite")
+        conditions = [
+            reader.cited(c, f"{path}.conditions[{m}]")
+            for m, c in enumerate(
+                reader.tables(table.get("conditions", _MISSING), f"{path}.conditions", allow_empty=True)
+            )
+        ]
+        requires = table.get("requires_any", [])
+        if not isinstance(requires, list) or any(r not in REQUIREMENT_FACTS for r in requires):
+            reader.problem(f"{path}.requires_any", f"使えるのは {', '.join(REQUIREMENT_FACTS)} の配列です")
+            requires = []
+        requires_citation = None
+        if requires:
+            requires_citation = reader.citation(table.get("requires_cite", _MISSING), f"{path}.requires_cite")
+        elif "requires_cite" in table:
+            reader.problem(f"{path}.requires_cite", "requires_any がないのに出典があります")
+        cap = reader.integer(table, "eligible_cap_yen", path, minimum=1)
+        cap_citation = None
+        if cap is not None:
+            cap_citation = reader.citation(table.get("eligible_cap_cite", _MISSING), f"{path}.eligible_cap_cite")
+        recurring = reader.flag(table, "recurring", path)
+        recurring_caveat = reader.caveat_ref(table, "recurring_caveat", path)
+        if recurring and recurring_caveat is None:
+            reader.problem(f"{path}.recurring_caveat", "区分を恒常的な費用とみなすときは、その注意（caveat）が必要です")
+        if cite is None:
+            continue
+        categories.append(
+            Category(
+                reader.slug(table, "id", path),
+                reader.text(table, "label", path),
+                reader.text(table, "title", path),
+                reader.text(table, "text", path),
+                cite,
+                tuple(c for c in conditions if c),
+                tuple(requires),
+                requires_citation,
+                recurring,
+                recurring_caveat,
+                cap,
+                cap_citation,
+            )
+        )
+    return categories
+
+
+def _read_exclusions(reader: _Reader, data: dict[str, Any]) -> list[Exclusion]:
+    exclusions: list[Exclusion] = []
+    for n, raw in enumerate(reader.tables(data.get("exclusions", _MISSING), "exclusions")):
+        path = f"exclusions[{n}]"
+        table = reader.table(
+            raw, path, {"id", "title", "text", "cite"}, {"category", "item_flag", "item_part", "caveat"}
+        )
+        triggers = [k for k in ("category", "item_flag", "item_part") if k in table]
+        if len(triggers) != 1:
+            reader.problem(path, "category・item_flag・item_part のどれか1つで、何が対象外になるかを示してください")
+        category = reader.choice(table, "category", path, CATEGORY_IDS) if "category" in table else None
+        item_flag = reader.slug(table, "item_flag", path) if "item_flag" in table else None
+        if item_flag in ("recurring", "name", "category", "payment", "amount_yen", "consumption_tax_yen"):
+            reader.problem(f"{path}.item_flag", f"「{item_flag}」は項目の既存のキーなので印には使えません")
+        item_part = reader.choice(table, "item_part", path, ITEM_PARTS) if "item_part" in table else None
+        cite = reader.citation(table.get("cite", _MISSING), f"{path}.cite")
+        caveat = reader.caveat_ref(table, "caveat", path)
+        if cite:
+            exclusions.append(
+                Exclusion(
+                    reader.slug(table, "id", path),
+                    reader.text(table, "title", path),
+                    reader.text(table, "text", path),
+                    cite,
+                    category or None,
+                    item_flag or None,
+                    item_part or None,
+                    caveat,
+                )
+            )
+    return exclusions
+
+
+def _read_application(reader: _Reader, data: dict[str, Any]) -> Application | None:
+    if "application" not in data:
+        return None
+    path = "application"
+    table = reader.table(
+        data["application"],
+        path,
+        {
+            "period_start",
+            "period_end",
+            "period_text",
+            "cite",
+            "email",
+            "email_note",
+            "postal_address",
+            "office",
+            "contact_cite",
+            "office_cite",
+            "documents",
+        },
+    )
+    start, end = reader.date(table, "period_start", path), reader.date(table, "period_end", path)
+    if start and end and end < start:
+        reader.problem(f"{path}.period_end", "period_start より後の日付にしてください")
+    documents = []
+    for n, raw in enumerate(reader.tables(table.get("documents", _MISSING), f"{path}.documents")):
+        dpath = f"{path}.documents[{n}]"
+        doc = reader.table(raw, dpath, {"name", "submit_by", "cite"})
+        cite = reader.citation(doc.get("cite", _MISSING), f"{dpath}.cite")
+        if cite:
+            documents.append(
+                ApplicationDocument(
+                    reader.text(doc, "name", dpath), reader.choice(doc, "submit_by", dpath, SUBMIT_METHODS), cite
+                )
+            )
+    period_cite, contact_cite, office_cite = (
+        reader.citation(table.get(k, _MISSING), f"{path}.{k}") for k in ("cite", "contact_cite", "office_cite")
+    )
+    if not (start and end and period_cite and contact_cite and office_cite):
+        return None
+    return Application(
+        start,
+        end,
+        reader.text(table, "period_text", path),
+        period_cite,
+        reader.text(table, "email", path),
+        reader.text(table, "email_note", path),
+        reader.text(table, "postal_address", path),
+        reader.text(table, "office", path),
+        contact_cite,
+        office_cite,
+        tuple(documents),
+    )
+
+
+# A placeholder for a rule that rests on a caveat alone; replaced by the caveat's citation in _resolve.
+_PENDING: Final = Basis(citation=None, caveat=None)  # type: ignore[arg-type]
+
+
+def _resolve(basis: Basis | None, raw: dict[str, Any], caveats: dict[str, Caveat]) -> Basis:
+    if basis is not None and basis is not _PENDING:
+        return basis
+    caveat_id = raw.get("caveat")
+    caveat = caveats.get(caveat_id) if isinstance(caveat_id, str) else None
+    return Basis(caveat.citation, caveat.id) if caveat else _PENDING
+
+
+def load_scheme(path: Path | str) -> Scheme:
+    """Read and validate one scheme file; SchemeError lists every problem with its key path."""
+    path = Path(path)
+    name = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SchemeError(name, [f"ファイルを読めません（{error.strerror}）"]) from None
+    except UnicodeDecodeError:
+        raise SchemeError(name, ["UTF-8 のテキストではありません"]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise SchemeError(name, [f"TOML として読めません（{error}）"]) from None
+    return _build(data, path)
+
+
+def _build(data: dict[str, Any], path: Path) -> Scheme:
+    reader = _Reader(path.name)
+    top = reader.table(
+        data,
+        "",
+        {
+            "schema_version",
+            "id",
+            "prefecture",
+            "fiscal_year",
+            "fiscal_year_label",
+            "title",
+            "period_start",
+            "period_end",
+            "year_basis",
+            "eligible_expenses",
+            "documents",
+            "clauses",
+            "rate",
+            "cap",
+            "rounding",
+            "consumption_tax",
+            "repeat",
+            "payments",
+            "categories",
+            "exclusions",
+            "requirements",
+            "caveats",
+        },
+        {"references", "notes", "purpose", "application"},
+    )
+    if top.get("schema_version") != SCHEMA_VERSION:
+        reader.problem("schema_version", f"{SCHEMA_VERSION} が必要です")
+    scheme_id = reader.slug(top, "id", "", _ID).strip()
+    if scheme_id and scheme_id != path.stem:
+        reader.problem("id", f"ファイル名（{path.stem}.toml）と id（{scheme_id}）をそろえてください")
+    fiscal_year = reader.integer(top, "fiscal_year", "", minimum=2000)
+    if scheme_id and fiscal_year and not scheme_id.endswith(f"-{fiscal_year}"):
+        reader.problem("id", f"id は「<都道府県>-{fiscal_year}」の形にしてください（fiscal_year と一致）")
+    period_start, period_end = reader.date(top, "period_start", ""), reader.date(top, "period_end", "")
+    if fiscal_year and period_start and period_start != datetime.date(fiscal_year, 4, 1):
+        reader.problem("period_start", f"年度の初日 {fiscal_year}-04-01 が必要です")
+    if fiscal_year and period_end and period_end != datetime.date(fiscal_year + 1, 3, 31):
+        reader.problem("period_end", f"年度の末日 {fiscal_year + 1}-03-31 が必要です")
+
+    documents: dict[str, Document] = {}
+    for n, raw in enumerate(reader.tables(top.get("documents", _MISSING), "documents")):
+        dpath = f"documents[{n}]"
+        table = reader.table(raw, dpath, {"id", "title", "publisher"}, {"source"})
+        source = table.get("source")
+        documents[reader.slug(table, "id", dpath)] = Document(
+            table.get("id", ""),
+            reader.text(table, "title", dpath),
+            reader.text(table, "publisher", dpath),
+            (path.parent / source).resolve() if isinstance(source, str) else None,
+        )
+    _read_clauses(reader, top, documents)
+
+    year_basis = reader.cited(top.get("year_basis", _MISSING), "year_basis")
+    eligible_expenses = reader.cited(top.get("eligible_expenses", _MISSING), "eligible_expenses")
+    purpose = reader.cited(top["purpose"], "purpose") if "purpose" in top else None
+    rate = _read_rate(reader, top)
+    cap = _read_cap(reader, top)
+
+    rounding_raw = reader.table(top.get("rounding"), "rounding", {"unit_yen"}, {"cite", "caveat"})
+    unit = reader.integer(rounding_raw, "unit_yen", "rounding", minimum=1)
+    rounding_basis = reader.basis(rounding_raw, "rounding")
+    tax_raw = reader.table(top.get("consumption_tax"), "consumption_tax", {"counted", "text"}, {"cite", "caveat"})
+    tax_basis = reader.basis(tax_raw, "consumption_tax")
+
+    repeat_raw = reader.table(
+        top.get("repeat"),
+        "repeat",
+        {"rule", "text", "cite", "recurring_excluded_from_second"},
+        {"recurring_cite", "examples"},
+    )
+    reader.choice(repeat_raw, "rule", "repeat", ("cap_less_prior",))
+    repeat_cite = reader.citation(repeat_raw.get("cite", _MISSING), "repeat.cite")
+    recurring_excluded = reader.flag(repeat_raw, "recurring_excluded_from_second", "repeat")
+    recurring_cite = None
+    if recurring_excluded:
+        recurring_cite = reader.citation(repeat_raw.get("recurring_cite", _MISSING), "repeat.recurring_cite")
+    examples = []
+    for n, raw in enumerate(reader.tables(repeat_raw.get("examples", _MISSING), "repeat.examples", allow_empty=True)):
+        epath = f"repeat.examples[{n}]"
+        ex = reader.table(raw, epath, {"text", "prior_subsidy_yen", "remaining_cap_yen", "cite"}, {"ict_staff_fte"})
+        cite = reader.citation(ex.get("cite", _MISSING), f"{epath}.cite")
+        prior, remaining = (
+            reader.integer(ex, "prior_subsidy_yen", epath),
+            reader.integer(ex, "remaining_cap_yen", epath),
+        )
+        if cite and prior is not None and remaining is not None:
+            examples.append(
+                RepeatExample(
+                    reader.text(ex, "text", epath),
+                    reader.integer(ex, "ict_staff_fte", epath, minimum=1),
+                    prior,
+                    remaining,
+                    cite,
+                )
+            )
+
+    payments = _read_payments(reader, top)
+    categories = _read_categories(reader, top)
+    exclusions = _read_exclusions(reader, top)
+    flags = {e.item_flag for e in exclusions if e.item_flag}
+
+    requirements: list[Requirement] = []
+    for n, raw in enumerate(reader.tables(top.get("requirements", _MISSING), "requirements")):
+        rpath = f"requirements[{n}]"
+        table = reader.table(raw, rpath, {"id", "title", "text", "cite"}, {"label", "when"})
+        cite = reader.citation(table.get("cite", _MISSING), f"{rpath}.cite")
+        when = reader.predicates(table, "when", rpath, flags)
+        if cite:
+            requirements.append(
+                Requirement(
+                    reader.slug(table, "id", rpath),
+                    reader.text(table, "label", rpath, default=""),
+                    reader.text(table, "title", rpath),
+                    reader.text(table, "text", rpath),
+                    cite,
+                    when,
+                )
+            )
+
+    caveats: dict[str, Caveat] = {}
+    for n, raw in enumerate(reader.tables(top.get("caveats", _MISSING), "caveats", allow_empty=True)):
+        cpath = f"caveats[{n}]"
+        table = reader.table(raw, cpath, {"id", "title", "text", "when", "cite"})
+        caveat_id = reader.slug(table, "id", cpath, _ANCHOR)
+        if caveat_id and scheme_id and not caveat_id.startswith(scheme_id + "-"):
+            reader.problem(f"{cpath}.id", f"注意のidは制度id「{scheme_id}-」で始めてください")
+        if caveat_id in caveats:
+            reader.problem(f"{cpath}.id", f"注意のid「{caveat_id}」が重複しています")
+        cite = reader.citation(table.get("cite", _MISSING), f"{cpath}.cite")
+        when = reader.predicates(table, "when", cpath, flags)
+        if cite and caveat_id:
+            caveats[caveat_id] = Caveat(
+                caveat_id, reader.text(table, "title", cpath), reader.text(table, "text", cpath), cite, when
+            )
+
+    references: list[Reference] = []
+    for n, raw in enumerate(reader.tables(top.get("references", _MISSING), "references", allow_empty=True)):
+        fpath = f"references[{n}]"
+        table = reader.table(raw, fpath, {"id", "label", "title", "cite"}, {"url"})
+        url = table.get("url")
+        if url is not None and (not isinstance(url, str) or not url.startswith("https://")):
+            reader.problem(f"{fpath}.url", "https:// で始まるURLが必要です")
+        cite = reader.citation(table.get("cite", _MISSING), f"{fpath}.cite")
+        if cite:
+            references.append(
+                Reference(
+                    reader.slug(table, "id", fpath, _ANCHOR),
+                    reader.text(table, "label", fpath),
+                    reader.text(table, "title", fpath),
+                    cite,
+                    url if isinstance(url, str) else None,
+                )
+            )
+    notes: list[Note] = []
+    for n, raw in enumerate(reader.tables(top.get("notes", _MISSING), "notes", allow_empty=True)):
+        npath = f"notes[{n}]"
+        table = reader.table(raw, npath, {"id", "title", "text", "cite"})
+        cite = reader.citation(table.get("cite", _MISSING), f"{npath}.cite")
+        if cite:
+            notes.append(
+                Note(
+                    reader.slug(table, "id", npath, _ANCHOR),
+                    reader.text(table, "title", npath),
+                    reader.text(table, "text", npath),
+                    cite,
+                )
+            )
+    application = _read_application(reader, top)
+
+    # Cross-checks that need the whole file.
+    for where, caveat_id in reader.caveat_refs:
+        if caveat_id not in caveats:
+            reader.problem(where, f"「{caveat_id}」という注意（[[caveats]] の id）はありません")
+    _check_ids(reader, "categories", [c.id for c in categories])
+    _check_ids(reader, "exclusions", [e.id for e in exclusions])
+    _check_ids(reader, "requirements", [r.id for r in requirements])
+    _check_ids(reader, "references", [r.id for r in references])
+    _check_ids(reader, "notes", [n.id for n in notes])
+    if rate:
+        _check_ids(reader, "rate.conditions", [c.id for c in rate.conditions])
+    covered = [c.id for c in categories] + [e.category for e in exclusions if e.category]
+    for category_id in CATEGORY_IDS:
+        if covered.count(category_id) != 1:
+            reader.problem(
+                "categories",
+                f"区分「{category_id}」は [[categories]] か category の [[exclusions]] の"
+                f"どちらか1か所で扱ってください（今は{covered.count(category_id)}か所）",
+            )
+    for payment_id in PAYMENT_IDS:
+        if payment_id not in payments:
+            reader.problem(f"payments.{payment_id}", "支払方法ごとに扱いが必要です")
+    for anchor in sorted(set(reader.clauses) - reader.used_anchors):
+        reader.problem("clauses", f"条項「{anchor}」はどこからも引用されていません")
+
+    if reader.problems:
+        raise SchemeError(path.name, reader.problems)
+
+    def resolved(basis: Basis | None, raw: dict[str, Any]) -> Basis:
+        return _resolve(basis, raw, caveats)
+
+    payments = {
+        k: Payment(p.id, p.counted, p.text, resolved(p.basis, top["payments"][k]), p.until, p.recurring)
+        for k, p in payments.items()
+    }
+    assert (
+        rate
+        and cap
+        and year_basis
+        and eligible_expenses
+        and repeat_cite
+        and fiscal_year
+        and period_start
+        and period_end
+    )
+    return Scheme(
+        id=scheme_id,
+        prefecture=top["prefecture"],
+        fiscal_year=fiscal_year,
+        fiscal_year_label=top["fiscal_year_label"],
+        title=top["title"],
+        period_start=period_start,
+        period_end=period_end,
+        year_basis=year_basis,
+        eligible_expenses=eligible_expenses,
+        documents=tuple(documents.values()),
+        clauses=dict(reader.clauses),
+        rate=rate,
+        cap=cap,
+        rounding=Rounding(unit or 1, resolved(rounding_basis, rounding_raw)),
+        consumption_tax=ConsumptionTax(
+            reader.flag(tax_raw, "counted", "consumption_tax"), tax_raw["text"], resolved(tax_basis, tax_raw)
+        ),
+        repeat=Repeat(
+            repeat_raw["rule"], repeat_raw["text"], repeat_cite, recurring_excluded, recurring_cite, tuple(examples)
+        ),
+        payments=payments,
+        categories=tuple(categories),
+        exclusions=tuple(exclusions),
+        requirements=tuple(requirements),
+        caveats=caveats,
+        references=tuple(references),
+        notes=tuple(notes),
+        purpose=purpose,
+        application=application,
+        path=path,
+    )
+
+
+def _check_ids(reader: _Reader, where: str, ids: list[str]) -> None:
+    for item_id in sorted({i for i in ids if ids.count(i) > 1}):
+        reader.problem(where, f"id「{item_id}」が重複しています")
+
+
+def check_quotes(scheme: Scheme) -> list[str]:
+    """Problems with quotes that do not appear in the document's source text (whitespace ignored).
+
+    Returns an empty list when every quote is found; a document without a source file is reported
+    too, because an unchecked quote is exactly what this check exists to prevent.
+    """
+    problems: list[str] = []
+    texts: dict[str, str] = {}
+    for document in scheme.documents:
+        if document.source is None or not document.source.is_file():
+            problems.append(f"documents.{document.id}: 原文ファイル（source）が見つからないため引用を照合できません")
+            continue
+        texts[document.id] = _squash(document.source.read_text(encoding="utf-8"))
+    for citation in _citations(scheme):
+        text = texts.get(citation.clause.document.id)
+        if text is not None and _squash(citation.quote) not in text:
+            problems.append(f"{citation.anchor}: 引用「{citation.quote}」が原文にありません")
+    return problems
+
+
+def _citations(scheme: Scheme) -> list[Citation]:
+    """Every citation in the scheme, in file order where it matters little."""
+    found: list[Citation] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, Citation):
+            found.append(value)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif is_dataclass(value) and not isinstance(value, (Clause, Document, type)):
+            for f in fields(value):
+                walk(getattr(value, f.name))
+
+    walk(scheme)
+    return found

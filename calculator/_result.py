@@ -1,0 +1,127 @@
+"""The explanation: a tree of small dataclasses with a plain-JSON form.
+
+What the CLI prints with ``--json`` is exactly what the simulator's worker posts to the page, so
+every field here is part of the public contract. Each step and decision keeps its citation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from calculator._scheme import Citation
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an item is counted or excluded, in one sentence, with the clause it rests on."""
+
+    text: str
+    citation: Citation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "citation": self.citation.to_dict()}
+
+
+@dataclass(frozen=True)
+class ItemDecision:
+    index: int
+    name: str
+    category: str
+    category_title: str
+    payment: str
+    amount_yen: int
+    consumption_tax_yen: int
+    eligible_yen: int
+    status: str  # "counted", "partly_counted" or "excluded"
+    reasons: tuple[Reason, ...]
+    conditions: tuple[Reason, ...] = ()  # what the item must still satisfy to count
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "name": self.name,
+            "category": self.category,
+            "category_title": self.category_title,
+            "payment": self.payment,
+            "amount_yen": self.amount_yen,
+            "consumption_tax_yen": self.consumption_tax_yen,
+            "eligible_yen": self.eligible_yen,
+            "status": self.status,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "conditions": [c.to_dict() for c in self.conditions],
+        }
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the calculation: a plain-Japanese sentence, its figure and its clause."""
+
+    id: str
+    text: str
+    amount_yen: int | None
+    citation: Citation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "amount_yen": self.amount_yen, "citation": self.citation.to_dict()}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A caveat that applies, or a requirement still to meet."""
+
+    id: str
+    title: str
+    text: str
+    citation: Citation
+    label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"id": self.id, "title": self.title, "text": self.text, "citation": self.citation.to_dict()}
+        if self.label:
+            data["label"] = self.label
+        return data
+
+
+@dataclass(frozen=True)
+class Result:
+    scheme_id: str
+    scheme_name: str
+    subsidy_yen: int
+    eligible_expense_yen: int
+    rate: str  # e.g. "3/4"
+    cap_yen: int  # the facility's cap before earlier subsidies are deducted
+    remaining_cap_yen: int  # cap less earlier subsidies
+    rate_amount_yen: int  # eligible × rate, rounded as the scheme says
+    cap_binds: bool  # the cap, not the rate, decided the subsidy
+    cap_binds_from_yen: int  # the eligible expense from which the cap decides the subsidy
+    total_cost_yen: int  # every item with tax, counted or not
+    self_pay_yen: int  # total cost less the subsidy
+    items: tuple[ItemDecision, ...]
+    steps: tuple[Step, ...]
+    caveats: tuple[Notice, ...]
+    requirements: tuple[Notice, ...]  # still to meet
+    requirements_met: tuple[str, ...]
+    higher_rate_conditions: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scheme": self.scheme_id,
+            "scheme_name": self.scheme_name,
+            "subsidy_yen": self.subsidy_yen,
+            "eligible_expense_yen": self.eligible_expense_yen,
+            "rate": self.rate,
+            "cap_yen": self.cap_yen,
+            "remaining_cap_yen": self.remaining_cap_yen,
+            "rate_amount_yen": self.rate_amount_yen,
+            "cap_binds": self.cap_binds,
+            "cap_binds_from_yen": self.cap_binds_from_yen,
+            "total_cost_yen": self.total_cost_yen,
+            "self_pay_yen": self.self_pay_yen,
+            "higher_rate_conditions": list(self.higher_rate_conditions),
+            "items": [i.to_dict() for i in self.items],
+            "steps": [s.to_dict() for s in self.steps],
+            "caveats": [c.to_dict() for c in self.caveats],
+            "requirements": [r.to_dict() for r in self.requirements],
+            "requirements_met": list(self.requirements_met),
+        }

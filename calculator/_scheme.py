@@ -1,0 +1,283 @@
+"""The typed form of one scheme file: what the engine and the site read.
+
+Every rule that comes from the source document holds a `Citation`; a rule the document is silent
+on holds the id of the caveat that says so instead. The loader (`_loader.py`) guarantees one or
+the other, so nothing here is optional by accident.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    publisher: str
+    source: Path | None  # the text the quotes are checked against; absent where only the wheel is
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause of a source document, with the anchor id its guide page carries."""
+
+    anchor: str
+    document: Document
+    clause: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a rule comes from: document, clause, a short quote and the anchor id on the site."""
+
+    clause: Clause
+    quote: str
+
+    @property
+    def anchor(self) -> str:
+        return self.clause.anchor
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "document": self.clause.document.title,
+            "publisher": self.clause.document.publisher,
+            "clause": self.clause.clause,
+            "quote": self.quote,
+            "anchor": self.clause.anchor,
+        }
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A sentence of our own plain Japanese, and the clause it rests on."""
+
+    text: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A rule's footing: a citation, or, where the document is silent, the caveat that says so."""
+
+    citation: Citation
+    caveat: str | None = None  # id of a Caveat; the citation then points at the nearest clause
+
+
+@dataclass(frozen=True)
+class Note:
+    """A cited point for the guide pages that is no rule of the engine (e.g. "meet all of (1)-(5)")."""
+
+    id: str
+    title: str
+    text: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class RateCondition:
+    id: str
+    label: str
+    title: str
+    text: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Rate:
+    base: Fraction
+    citation: Citation
+    higher: Fraction | None = None
+    higher_citation: Citation | None = None
+    conditions: tuple[RateCondition, ...] = ()
+
+
+@dataclass(frozen=True)
+class StaffBand:
+    min_staff: int
+    max_staff: int | None
+    amount_yen: int
+    citation: Citation
+
+    def label(self) -> str:
+        upper = f"{self.max_staff}人" if self.max_staff is not None else ""
+        return f"{self.min_staff}～{upper}" if upper else f"{self.min_staff}人以上"
+
+
+@dataclass(frozen=True)
+class Cap:
+    kind: str  # "fixed" or "by_staff"
+    citation: Citation
+    amount_yen: int | None = None
+    bands: tuple[StaffBand, ...] = ()
+    staff_label: str = ""
+    staff_note: Cited | None = None
+
+
+@dataclass(frozen=True)
+class Rounding:
+    unit_yen: int  # the subsidy is rounded down to a multiple of this
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class ConsumptionTax:
+    counted: bool
+    text: str
+    basis: Basis
+
+
+@dataclass(frozen=True)
+class RepeatExample:
+    text: str
+    ict_staff_fte: int | None
+    prior_subsidy_yen: int
+    remaining_cap_yen: int
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Repeat:
+    rule: str  # "cap_less_prior": later subsidies fit within the cap less all earlier ones
+    text: str
+    citation: Citation
+    recurring_excluded_from_second: bool
+    recurring_citation: Citation | None
+    examples: tuple[RepeatExample, ...] = ()
+
+
+@dataclass(frozen=True)
+class Payment:
+    id: str  # "purchase", "lease" or "monthly"
+    counted: bool
+    text: str
+    basis: Basis
+    until: datetime.date | None = None
+    recurring: bool = False
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: str
+    title: str
+    text: str
+    citation: Citation
+    conditions: tuple[Cited, ...] = ()
+    requires_any: tuple[str, ...] = ()
+    requires_citation: Citation | None = None
+    recurring: bool = False
+    recurring_caveat: str | None = None
+    eligible_cap_yen: int | None = None
+    eligible_cap_citation: Citation | None = None
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    id: str
+    title: str
+    text: str
+    citation: Citation
+    category: str | None = None
+    item_flag: str | None = None
+    item_part: str | None = None
+    caveat: str | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    label: str
+    title: str
+    text: str
+    citation: Citation
+    when: tuple[str, ...] = ("always",)
+
+
+@dataclass(frozen=True)
+class Caveat:
+    id: str
+    title: str
+    text: str
+    citation: Citation
+    when: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    label: str
+    title: str
+    citation: Citation
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ApplicationDocument:
+    name: str
+    submit_by: str  # "email", "email_or_post" or "post"
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Application:
+    period_start: datetime.date
+    period_end: datetime.date
+    period_text: str
+    citation: Citation
+    email: str
+    email_note: str
+    postal_address: str
+    office: str
+    contact_citation: Citation
+    office_citation: Citation
+    documents: tuple[ApplicationDocument, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scheme:
+    id: str
+    prefecture: str
+    fiscal_year: int
+    fiscal_year_label: str
+    title: str
+    period_start: datetime.date
+    period_end: datetime.date
+    year_basis: Cited
+    eligible_expenses: Cited
+    documents: tuple[Document, ...]
+    clauses: dict[str, Clause]
+    rate: Rate
+    cap: Cap
+    rounding: Rounding
+    consumption_tax: ConsumptionTax
+    repeat: Repeat
+    payments: dict[str, Payment]
+    categories: tuple[Category, ...]
+    exclusions: tuple[Exclusion, ...]
+    requirements: tuple[Requirement, ...]
+    caveats: dict[str, Caveat]
+    references: tuple[Reference, ...] = ()
+    notes: tuple[Note, ...] = ()
+    purpose: Cited | None = None
+    application: Application | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def name(self) -> str:
+        """'茨城県 令和5年度' — how the site and messages name the scheme."""
+        return f"{self.prefecture} {self.fiscal_year_label}"
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def item_flags(self) -> tuple[str, ...]:
+        """Flags an item may carry in this scheme (each triggers an exclusion)."""
+        return tuple(e.item_flag for e in self.exclusions if e.item_flag)
+
+    def item_parts(self) -> tuple[str, ...]:
+        return tuple(e.item_part for e in self.exclusions if e.item_part)
