@@ -682,6 +682,10 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
             reader.problem(f"{cpath}.id", f"注意のidは制度id「{scheme_id}-」で始めてください")
         if caveat_id in caveats:
             reader.problem(f"{cpath}.id", f"注意のid「{caveat_id}」が重複しています")
+        if caveat_id in reader.clauses:
+            reader.problem(
+                f"{cpath}.id", f"注意のid「{caveat_id}」が条項のアンカーと同じです（サイトで同じidになります）"
+            )
         cite = reader.citation(table.get("cite", _MISSING), f"{cpath}.cite")
         when = reader.predicates(table, "when", cpath, flags)
         if cite and caveat_id:

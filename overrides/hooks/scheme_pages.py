@@ -1,0 +1,308 @@
+"""Guide pages generated from the scheme data: one source of truth for every figure on the site.
+
+A page holds a marker, ``<!-- scheme:rate-cap ibaraki-2023 -->``, and this hook expands it with the
+Jinja2 template ``templates/rate-cap.md`` fed by the same loader the engine uses. An unknown marker,
+template or scheme fails the build.
+
+Anchors: every clause of every scheme gets exactly one home on the site, the first placed template
+(in `TEMPLATE_ORDER`) that cites it. There the citation carries ``id="<anchor>"``; everywhere else it
+links to that home. Prose links to a clause as ``[text](cite:<anchor>)``. The build fails on a clause
+with no home, on an unknown ``cite:`` link and on an id used twice in a page.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import calculator  # noqa: E402  (the repository root must be importable first)
+from calculator._rules import rate_words  # noqa: E402
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+MARKER = re.compile(r"<!--\s*(scheme|site):([a-z-]+)(?:\s+([^\s>]+))?\s*-->")
+CITE_LINK = re.compile(r"\]\(cite:([a-z0-9-]+)\)")
+# Where a clause lives when several templates cite it: the most specific page first.
+TEMPLATE_ORDER = (
+    "expenses",
+    "rate-cap",
+    "requirements",
+    "repeat",
+    "procedure",
+    "references",
+    "overview",
+    "caveats",
+)
+SCHEME_TEMPLATES = set(TEMPLATE_ORDER) | {"case"}
+SITE_TEMPLATES = {"schemes", "compare", "glossary"}
+SUBMIT_WORDS = {"email": "メール", "email_or_post": "メールか郵送", "post": "郵送"}
+PAYMENT_WORDS = {"purchase": "購入", "lease": "リース・レンタル", "monthly": "月額払い"}
+STATUS_WORDS = {"counted": "対象", "partly_counted": "一部対象", "excluded": "対象外"}
+FACT_WORDS = {
+    "ikkan_achieved": "既に一気通貫が実現していること",
+    "includes_care_software": "一貫となる介護ソフトをあわせて導入すること",
+}
+
+
+@dataclass
+class Placement:
+    kind: str  # "scheme" or "site"
+    template: str
+    argument: str | None
+    src_uri: str
+
+
+@dataclass
+class SiteState:
+    schemes: dict[str, calculator.Scheme] = field(default_factory=dict)
+    placements: list[Placement] = field(default_factory=list)
+    homes: dict[str, str] = field(default_factory=dict)  # anchor -> src_uri of its page
+    home_template: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)  # src_uri -> url
+    caveat_pages: dict[str, str] = field(default_factory=dict)  # caveat id -> src_uri
+    emitted: dict[str, str] = field(default_factory=dict)  # anchor -> page it was emitted on
+
+
+STATE = SiteState()
+ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    undefined=jinja2.StrictUndefined,
+    autoescape=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def yen(amount: int) -> str:
+    return f"{amount:,}円"
+
+
+def man_yen(amount: int) -> str:
+    """1,600,000 -> '160万円' where exact, as the documents write caps."""
+    return f"{amount // 10_000:,}万円" if amount % 10_000 == 0 else yen(amount)
+
+
+def when_words(scheme: calculator.Scheme, when: tuple[str, ...]) -> str:
+    """A requirement's `when` list in plain Japanese: 「情報端末を導入する場合」."""
+    words = []
+    for predicate in when:
+        name, _, argument = predicate.partition(":")
+        category = scheme.category(argument)
+        title = category.title if category else argument
+        if name == "has_category":
+            words.append(f"{title}を導入する場合")
+        elif name == "lacks_category":
+            words.append(f"{title}を導入しない場合")
+        else:
+            raise PluginError(f"{scheme.id}: 要件の条件「{predicate}」の読み方がありません")
+    return "、".join(words)
+
+
+CATEGORY_NAMES = {
+    "care_software": "介護ソフト",
+    "devices": "タブレットなどの端末",
+    "network": "Wi-Fiなどのネットワーク機器",
+    "maintenance": "クラウド・保守・導入研修",
+    "back_office": "バックオフィス用ソフト（勤怠・シフトなど）",
+    "pc_printer": "パソコン・プリンター",
+    "communication_fee": "通信費",
+    "development_platform": "ソフトの開発基盤",
+    "other": "その他の経費",
+}
+
+ENV.filters.update(yen=yen, man_yen=man_yen, rate_words=rate_words, e=escape)
+ENV.globals.update(
+    SUBMIT_WORDS=SUBMIT_WORDS,
+    PAYMENT_WORDS=PAYMENT_WORDS,
+    STATUS_WORDS=STATUS_WORDS,
+    FACT_WORDS=FACT_WORDS,
+    when_words=when_words,
+    category_ids=list(CATEGORY_NAMES),
+    category_names=CATEGORY_NAMES,
+)
+
+
+class _Citer:
+    """Renders citations for one template on one page: the clause's home gets the id, others link."""
+
+    def __init__(self, page_uri: str | None, template: str, argument: str | None, *, collect: set[str] | None = None):
+        self.page_uri = page_uri
+        self.key = (template, argument)
+        self.collect = collect
+
+    def href(self, anchor: str) -> str:
+        home = STATE.homes.get(anchor)
+        if home is None:
+            raise PluginError(f"条項のアンカー「{anchor}」を置くページがありません")
+        return _relative(home, self.page_uri or home, anchor)
+
+    def __call__(self, citation: calculator.Citation, *, quote: bool = True) -> Markup:
+        anchor = citation.anchor
+        if self.collect is not None:
+            self.collect.add(anchor)
+            return Markup("")
+        label = escape(citation.clause.clause)
+        quoted = Markup(f"「{escape(citation.quote)}」") if quote else Markup("")
+        is_home = STATE.home_template.get(anchor) == self.key and self.page_uri == STATE.homes[anchor]
+        if is_home and anchor not in STATE.emitted:
+            STATE.emitted[anchor] = self.page_uri
+            return Markup(f'<span class="clause-cite" id="{anchor}">出典: {label}{quoted}</span>')
+        return Markup(f"[出典: {label}]({self.href(anchor)}){{ .clause-cite }}{quoted}")
+
+
+def _render(placement: Placement, page_uri: str | None, collect: set[str] | None = None) -> str:
+    cite = _Citer(page_uri, placement.template, placement.argument, collect=collect)
+    context: dict[str, Any] = {"cite": cite, "schemes": list(STATE.schemes.values())}
+    if placement.kind == "scheme":
+        if placement.template == "case":
+            return _render_case(placement, cite)
+        scheme = STATE.schemes.get(placement.argument or "")
+        if scheme is None:
+            raise PluginError(f"{placement.src_uri}: 「{placement.argument}」という制度はありません")
+        context["scheme"] = scheme
+        context["caveat_href"] = lambda caveat_id: _caveat_href(caveat_id, page_uri)
+    try:
+        return ENV.get_template(f"{placement.template}.md").render(context)
+    except jinja2.TemplateError as error:
+        raise PluginError(f"{placement.src_uri}: テンプレート {placement.template}.md: {error}") from error
+
+
+def _relative(target_uri: str, page_uri: str, fragment: str) -> str:
+    """A Markdown link from one source page to another's fragment, checked by MkDocs' link validation."""
+    if target_uri == page_uri:
+        return f"#{fragment}"
+    return f"{posixpath.relpath(target_uri, posixpath.dirname(page_uri) or '.')}#{fragment}"
+
+
+def _caveat_href(caveat_id: str, page_uri: str | None) -> str:
+    home = STATE.caveat_pages.get(caveat_id)
+    if home is None or page_uri is None:
+        return f"#{caveat_id}"
+    return _relative(home, page_uri, caveat_id)
+
+
+def _render_case(placement: Placement, cite: _Citer) -> str:
+    """A worked example computed by the engine from a case file under examples/."""
+    path = ROOT / "examples" / (placement.argument or "")
+    if not path.is_file():
+        raise PluginError(f"{placement.src_uri}: 例のケースファイル examples/{placement.argument} がありません")
+    data = calculator._case.read_case_file(path)  # the CLI's own reader: JSON or TOML
+    result = calculator.simulate(data)
+    return ENV.get_template("case.md").render(
+        cite=cite,
+        result=result,
+        case=data,
+        scheme=STATE.schemes[result.scheme_id],
+        file=placement.argument,
+        caveat_href=lambda caveat_id: _caveat_href(caveat_id, cite.page_uri),
+    )
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    STATE.__init__()  # a fresh state for each build (mkdocs serve rebuilds in one process)
+    STATE.schemes = {s.id: s for s in calculator.all_schemes()}
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    # The hooks' templates and data sit in the theme folder; they are no part of the site.
+    for file in [f for f in files if f.src_uri.startswith("hooks/")]:
+        files.remove(file)
+    for file in files.documentation_pages():
+        STATE.urls[file.src_uri] = file.url
+        text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        for kind, template, argument in MARKER.findall(text):
+            known = SCHEME_TEMPLATES if kind == "scheme" else SITE_TEMPLATES
+            if template not in known:
+                raise PluginError(f"{file.src_uri}: 「{kind}:{template}」という置き換えはありません")
+            STATE.placements.append(Placement(kind, template, argument or None, file.src_uri))
+    _assign_homes()
+    return files
+
+
+def _assign_homes() -> None:
+    """Give each clause its home: the placed template that cites it first in TEMPLATE_ORDER."""
+    order = {name: n for n, name in enumerate(TEMPLATE_ORDER)}
+    placed = sorted(
+        (p for p in STATE.placements if p.kind == "scheme" and p.template in order),
+        key=lambda p: (order[p.template], p.argument or ""),
+    )
+    seen: set[tuple[str, str | None]] = set()
+    for placement in placed:
+        key = (placement.template, placement.argument)
+        if key in seen:
+            raise PluginError(
+                f"{placement.src_uri}: 「scheme:{placement.template} {placement.argument}」が2か所にあります"
+            )
+        seen.add(key)
+        cited: set[str] = set()
+        _render(placement, None, collect=cited)
+        for anchor in sorted(cited):
+            if anchor not in STATE.homes:
+                STATE.homes[anchor] = placement.src_uri
+                STATE.home_template[anchor] = key
+        if placement.template in ("overview", "caveats"):
+            for caveat_id in STATE.schemes[placement.argument or ""].caveats:
+                STATE.caveat_pages.setdefault(caveat_id, placement.src_uri)
+    missing = [anchor for scheme in STATE.schemes.values() for anchor in scheme.clauses if anchor not in STATE.homes]
+    if missing:
+        raise PluginError("ページに置かれていない条項があります: " + ", ".join(missing))
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    uri = page.file.src_uri
+
+    def expand(match: re.Match[str]) -> str:
+        kind, template, argument = match.groups()
+        return _render(Placement(kind, template, argument, uri), uri)
+
+    markdown = MARKER.sub(expand, markdown)
+
+    def link(match: re.Match[str]) -> str:
+        anchor = match.group(1)
+        if anchor in STATE.homes:
+            return f"]({_Citer(uri, '', None).href(anchor)})"
+        if anchor in STATE.caveat_pages:
+            return f"]({_caveat_href(anchor, uri)})"
+        raise PluginError(f"{uri}: リンク先の条項「cite:{anchor}」はありません")
+
+    return CITE_LINK.sub(link, markdown)
+
+
+ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    site = Path(config.site_dir)
+    problems = []
+    for html in sorted(site.rglob("*.html")):
+        ids = ID_ATTRIBUTE.findall(html.read_text(encoding="utf-8"))
+        for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+            problems.append(f"{html.relative_to(site)}: id「{duplicate}」が2回以上あります")
+    never = [a for a in STATE.homes if a not in STATE.emitted]
+    if never:
+        problems.append("出典のアンカーが出力されませんでした: " + ", ".join(sorted(never)))
+    if problems:
+        raise PluginError("\n".join(problems))
+    # For the simulator: where each clause and caveat lives on the site (site-relative URLs).
+    anchors = {a: f"{STATE.urls[uri]}#{a}" for a, uri in STATE.homes.items()}
+    anchors.update({c: f"{STATE.urls[uri]}#{c}" for c, uri in STATE.caveat_pages.items()})
+    target = site / "assets" / "anchors.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(dict(sorted(anchors.items())), ensure_ascii=False, indent=1), encoding="utf-8")
