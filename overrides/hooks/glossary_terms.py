@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -22,9 +23,15 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import calculator  # noqa: E402  (the repository root must be importable first)
+
 DATA = Path(__file__).resolve().parent / "glossary.toml"
 GLOSSARY_PAGE = "glossary.md"
-MARKER = "<!-- site:glossary -->"
+MARKER = "<!-- glossary -->"
 # Text inside these elements is never marked: headings, links, code, form controls, existing marks.
 SKIP = {
     "a",
@@ -151,6 +158,14 @@ class _Marker(HTMLParser):
 TERMS: list[Term] = []
 
 
+def _clause_label(anchor: str) -> str:
+    """「茨城県 別表 ＊１」: how a cited clause is named in the glossary."""
+    for scheme in calculator.all_schemes():
+        if anchor in scheme.clauses:
+            return f"{scheme.prefecture} {scheme.clauses[anchor].clause}"
+    raise PluginError(f"glossary.toml: 「{anchor}」という条項はありません")
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     TERMS[:] = load_terms()
     return config
@@ -166,7 +181,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         also = f"　別の言い方: {'、'.join(term.aliases)}" if term.aliases else ""
         lines.append(f"### {term.term}{reading}\n\n{term.text}{also}\n")
         if term.cite:
-            links = "、".join(f"[{anchor}](cite:{anchor})" for anchor in term.cite)
+            links = "、".join(f"[{_clause_label(anchor)}](cite:{anchor})" for anchor in term.cite)
             lines.append(f"\n<small>関係する条項: {links}</small>\n")
         lines.append("\n</div>\n")
     return markdown.replace(MARKER, "\n".join(lines))

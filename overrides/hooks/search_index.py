@@ -1,1 +1,157 @@
-"""Search index (placeholder until the search choice lands)."""
+"""Search: a Pagefind index of the built site, written at the end of `mkdocs build`.
+
+Measured on these pages (bench/search_compare.py), Pagefind indexing the HTML beat Material's lunr
+search but still missed Japanese queries, because its index splits Japanese words with one segmenter
+and the browser splits the query with another (Intl.Segmenter), and the two disagree (「自己負担」
+was not found in 「（自己負担額」). So we give Pagefind records of our own: each section of each
+article, its Japanese runs written as overlapping two-character pieces (bigrams), its Latin words
+and numbers as they are. `search_terms` below and `searchTerms` in docs/assets/javascripts/search.js
+turn text into the same pieces on both sides; the page then keeps only sections whose text really
+contains the query. Only the article is indexed, never the navigation, header or footer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.pages import Page
+
+# Hiragana, katakana (with ー), CJK ideographs and the iteration marks 々〆: written without spaces.
+JAPANESE = r"\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u3005\u3006"
+# Latin words and numbers keep inner . , - ' (Wi-Fi, 400,000, 10.5); other punctuation separates.
+LATIN = r"0-9a-z\u00c0-\u024f"
+_RUNS = re.compile(rf"[{JAPANESE}]+|[{LATIN}]+(?:[.,\-'][{LATIN}]+)*")
+_JAPANESE_RUN = re.compile(rf"[{JAPANESE}]+")
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _code(piece: str) -> str:
+    """「社会」 -> 「j793e4f1a」: Pagefind's own word splitting must not cut the pieces again."""
+    return "j" + "".join(f"{ord(c):04x}" for c in piece)
+
+
+def search_terms(text: str) -> str:
+    """「介護ソフト 4分の3」 -> 「介護 護ソ ソフ フト 4 分の 3」 (each piece coded): what index and query hold."""
+    pieces: list[str] = []
+    for run in _RUNS.findall(normalise(text)):
+        if _JAPANESE_RUN.fullmatch(run):
+            pieces.extend(_code(run[i : i + 2]) for i in range(max(1, len(run) - 1)))
+        else:
+            pieces.append(run)
+    return " ".join(pieces)
+
+
+@dataclass
+class Block:
+    """A paragraph, list item or table row, with the <h2> section it belongs to."""
+
+    anchor: str
+    heading: str
+    text: list[str] = field(default_factory=list)
+
+
+class _Blocks(HTMLParser):
+    """Splits an article into blocks (short records rank well), keeping visible text only."""
+
+    # Worked examples are illustrations (「タブレット端末 10台」), not rules: they would outrank the rules.
+    SKIP = {"script", "style", "svg", "button"}
+    VOID = {"br", "img", "input", "hr", "meta", "link", "wbr", "source", "col"}
+    ENDS = {"p", "li", "tr", "dd", "dt", "h3", "h4", "blockquote", "details", "summary"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.anchor = ""
+        self.heading = ""
+        self.blocks = [Block("", "")]
+        self.in_heading = False
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.skip and tag not in self.VOID:
+            self.skip += 1  # inside a skipped element every nested element counts
+        elif tag in self.SKIP or (tag == "div" and "worked-example" in (dict(attrs).get("class") or "")):
+            self.skip += 1
+        elif tag == "h2":
+            self.anchor, self.heading, self.in_heading = dict(attrs).get("id") or "", "", True
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip:
+            self.skip -= 1
+        elif tag == "h2":
+            self.in_heading = False
+            self.blocks.append(Block(self.anchor, self.heading))
+        elif tag in self.ENDS:
+            self.blocks.append(Block(self.anchor, self.heading))
+        elif tag in {"td", "th", "br", "div"}:
+            self.blocks[-1].text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self.in_heading:
+            self.heading += data
+        else:
+            self.blocks[-1].text.append(data)
+
+
+PAGES: list[tuple[str, str, str]] = []  # (url, title, article html)
+_BODY = re.compile(r"<div data-pagefind-body>(.*)</div>\s*</article>", re.S)
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    PAGES.clear()
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    match = _BODY.search(output)
+    if match:
+        PAGES.append((page.url, page.title or "", match.group(1)))
+    return output
+
+
+def records() -> list[dict[str, object]]:
+    found = []
+    for url, title, body in PAGES:
+        parser = _Blocks()
+        parser.feed(body)
+        for n, block in enumerate(parser.blocks):
+            text = re.sub(r"\s+", " ", html.unescape("".join(block.text))).strip()
+            heading = block.heading.strip()
+            if not text:
+                continue
+            href = f"{url}#{block.anchor}" if block.anchor else url
+            found.append(
+                {
+                    "url": f"{url}?block={n}",  # Pagefind keeps one record per URL: each block needs its own
+                    "content": search_terms(f"{heading} {text}"),
+                    "language": "en",  # the pieces are already split and coded: no segmenter, no stemming
+                    "meta": {"title": title, "section": heading, "text": text, "href": href},
+                }
+            )
+    return found
+
+
+async def _write(items: list[dict[str, object]], output: Path) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    async with PagefindIndex(config=IndexConfig(output_path=str(output))) as index:
+        for item in items:
+            await index.add_custom_record(**item)  # type: ignore[arg-type]
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    items = records()
+    if not items:
+        raise PluginError("検索の索引に入れるページがありません")
+    asyncio.run(_write(items, Path(config.site_dir) / "pagefind"))
