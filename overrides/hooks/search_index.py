@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Final
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -65,9 +66,9 @@ class _Blocks(HTMLParser):
     """Splits an article into blocks (short records rank well), keeping visible text only."""
 
     # Worked examples are illustrations (「タブレット端末 10台」), not rules: they would outrank the rules.
-    SKIP = {"script", "style", "svg", "button"}
-    VOID = {"br", "img", "input", "hr", "meta", "link", "wbr", "source", "col"}
-    ENDS = {"p", "li", "tr", "dd", "dt", "h3", "h4", "blockquote", "details", "summary"}
+    SKIP: Final = frozenset({"script", "style", "svg", "button"})
+    VOID: Final = frozenset({"br", "img", "input", "hr", "meta", "link", "wbr", "source", "col"})
+    ENDS: Final = frozenset({"p", "li", "tr", "dd", "dt", "h3", "h4", "blockquote", "details", "summary"})
 
     def __init__(self) -> None:
         super().__init__()
