@@ -12,6 +12,7 @@ with no home, on an unknown ``cite:`` link and on an id used twice in a page.
 
 from __future__ import annotations
 
+import datetime
 import json
 import posixpath
 import re
@@ -37,6 +38,7 @@ from calculator._rules import rate_words  # noqa: E402
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MARKER = re.compile(r"<!--\s*(scheme|site):([a-z-]+)(?:\s+([^\s>]+))?\s*-->")
 CITE_LINK = re.compile(r"\]\(cite:([a-z0-9-]+)\)")
+FIGURE = re.compile(r"\[\[fig:([a-z0-9-]+):([a-z_]+)\]\]")
 # Where a clause lives when several templates cite it: the most specific page first.
 TEMPLATE_ORDER = (
     "expenses",
@@ -265,8 +267,45 @@ def _assign_homes() -> None:
         raise PluginError("ページに置かれていない条項があります: " + ", ".join(missing))
 
 
+def wareki(day: datetime.date) -> str:
+    """2024-03-31 -> 令和6年3月31日 (the documents' own calendar; Reiwa began on 2019-05-01)."""
+    return f"令和{day.year - 2018}年{day.month}月{day.day}日"
+
+
+def figure(scheme: calculator.Scheme, name: str) -> str | None:
+    """A figure of a scheme for prose: pages never type a rate, cap or date themselves."""
+    cap, rate = scheme.cap, scheme.rate
+    lease = scheme.payments["lease"]
+    example = scheme.repeat.examples[0] if scheme.repeat.examples else None
+    unit = scheme.rounding.unit_yen
+    figures: dict[str, str | None] = {
+        "rate": rate_words(rate.base),
+        "higher_rate": rate_words(rate.higher) if rate.higher else None,
+        "cap": man_yen(cap.amount_yen)
+        if cap.amount_yen
+        else f"{man_yen(cap.bands[0].amount_yen)}～{man_yen(cap.bands[-1].amount_yen)}",
+        "cap_yen": yen(cap.amount_yen) if cap.amount_yen else None,
+        "bands": "、".join(f"{b.label()}は{man_yen(b.amount_yen)}" for b in cap.bands) or None,
+        "rounding": f"{'千円' if unit == 1000 else yen(unit)}未満切り捨て",
+        "lease_until": wareki(lease.until) if lease.until else None,
+        "period": scheme.application.period_text if scheme.application else None,
+        "fiscal_year": scheme.fiscal_year_label,
+        "example": example.text if example else None,
+    }
+    return figures.get(name)
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     uri = page.file.src_uri
+
+    def fill(match: re.Match[str]) -> str:
+        scheme = STATE.schemes.get(match.group(1))
+        value = figure(scheme, match.group(2)) if scheme else None
+        if value is None:
+            raise PluginError(f"{uri}: 「{match.group(0)}」という数値はありません")
+        return value
+
+    markdown = FIGURE.sub(fill, markdown)
 
     def expand(match: re.Match[str]) -> str:
         kind, template, argument = match.groups()
