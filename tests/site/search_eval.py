@@ -68,10 +68,11 @@ def pagefind_results(page: Any, base: str, query: str) -> list[str]:
 
 def site_results(page: Any, base: str, query: str) -> list[str]:
     """Result pages, in order, from the site's own search page, as a user gets them."""
-    page.goto(base + "search/?q=" + urllib.parse.quote(query))
+    page.goto(base + "search/#q=" + urllib.parse.quote(query))
     page.wait_for_function(
-        "() => { const s = document.getElementById('search-status').textContent; "
-        "return s && !s.startsWith('検索しています'); }"
+        "q => { const s = document.getElementById('search-status').textContent; "
+        "return s.startsWith('「' + q + '」'); }",
+        arg=query,
     )
     hrefs = page.locator("a.search-page__title").evaluate_all("links => links.map(a => a.href)")
     prefix = base.split("://", 1)[1].split("/", 1)[1] if base.count("/") > 2 else ""

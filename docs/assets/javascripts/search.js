@@ -123,17 +123,21 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var url = new URL(window.location.href);
-    url.searchParams.set("q", input.value);
-    history.replaceState(null, "", url);
+    // The query lives in the fragment (#q=...), which browsers never send to a server.
+    history.replaceState(null, "", "#q=" + encodeURIComponent(input.value));
     run(input.value);
   });
 
-  var initial = new URLSearchParams(window.location.search).get("q");
-  if (initial) {
-    input.value = initial;
-    run(initial);
-  } else {
+  function fromFragment() {
+    var query = new URLSearchParams(window.location.hash.slice(1)).get("q");
+    if (query) {
+      input.value = query;
+      run(query);
+    }
+    return query;
+  }
+  window.addEventListener("hashchange", fromFragment);
+  if (!fromFragment()) {
     input.focus();
   }
 })();
