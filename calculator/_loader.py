@@ -212,7 +212,9 @@ class _Reader:
         citation = self.citation(table.get("cite", _MISSING), f"{path}.cite")
         return Cited(text, citation) if text and citation else None
 
-    def predicates(self, table: dict[str, Any], key: str, path: str, flags: set[str]) -> tuple[str, ...]:
+    def predicates(
+        self, table: dict[str, Any], key: str, path: str, flags: set[str], conditions: set[str] = frozenset()
+    ) -> tuple[str, ...]:
         value = table.get(key, ["always"])
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             self.problem(_join(path, key), "条件名の空でない配列が必要です")
@@ -236,6 +238,11 @@ class _Reader:
                 )
             elif kind == "requirement_fact" and argument not in REQUIREMENT_FACTS:
                 self.problem(_join(path, key), f"「{predicate}」: 「{argument}」という要件はありません")
+            elif kind == "rate_condition" and argument not in conditions:
+                self.problem(
+                    _join(path, key),
+                    f"「{predicate}」: 「{argument}」という補助率の要件（rate.conditions）はありません",
+                )
             elif kind == "count" and not argument.isdigit():
                 self.problem(_join(path, key), f"「{predicate}」: 回数は整数で書いてください")
         return tuple(value)
@@ -660,7 +667,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
         rpath = f"requirements[{n}]"
         table = reader.table(raw, rpath, {"id", "title", "text", "cite"}, {"label", "when"})
         cite = reader.citation(table.get("cite", _MISSING), f"{rpath}.cite")
-        when = reader.predicates(table, "when", rpath, flags)
+        when = reader.predicates(table, "when", rpath, flags, {c.id for c in rate.conditions} if rate else set())
         if cite:
             requirements.append(
                 Requirement(
@@ -687,7 +694,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
                 f"{cpath}.id", f"注意のid「{caveat_id}」が条項のアンカーと同じです（サイトで同じidになります）"
             )
         cite = reader.citation(table.get("cite", _MISSING), f"{cpath}.cite")
-        when = reader.predicates(table, "when", cpath, flags)
+        when = reader.predicates(table, "when", cpath, flags, {c.id for c in rate.conditions} if rate else set())
         if cite and caveat_id:
             caveats[caveat_id] = Caveat(
                 caveat_id, reader.text(table, "title", cpath), reader.text(table, "text", cpath), cite, when

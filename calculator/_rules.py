@@ -84,6 +84,8 @@ class _Facts:
             return any(i.payment == argument for i in items)
         if name == "has_flag":
             return any(argument in i.flags for i in items)
+        if name == "has_rate_condition":
+            return argument in self.case.higher_rate_conditions
         if name == "excluded_by_requirement":
             return argument in self.unmet_requirements
         raise ValueError(f"unknown predicate {predicate!r}")  # the loader admits none

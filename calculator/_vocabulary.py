@@ -41,6 +41,7 @@ PREDICATES: Final = {
     "lacks_category": "category",
     "has_payment": "payment",
     "has_flag": "flag",
+    "has_rate_condition": "rate_condition",
     "excluded_by_requirement": "requirement_fact",
     "prior_count_at_least": "count",
 }

@@ -234,8 +234,8 @@ def test_check_passes_on_the_shipped_schemes_and_names_problems_in_others(
     done = run(["check"], cli_env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "OK ibaraki-2023: 条項 27、注意 9、すべての引用を原文で確認しました",
-        "OK yamaguchi-2022: 条項 27、注意 8、すべての引用を原文で確認しました",
+        "OK ibaraki-2023: 条項 27、注意 10、すべての引用を原文で確認しました",
+        "OK yamaguchi-2022: 条項 27、注意 11、すべての引用を原文で確認しました",
     ]
     source = (TEST_SCHEMES / "mirai-2030.toml").read_text(encoding="utf-8")
     broken = tmp_path / "mirai-2030.toml"
