@@ -213,7 +213,12 @@ class _Reader:
         return Cited(text, citation) if text and citation else None
 
     def predicates(
-        self, table: dict[str, Any], key: str, path: str, flags: set[str], conditions: set[str] = frozenset()
+        self,
+        table: dict[str, Any],
+        key: str,
+        path: str,
+        flags: set[str],
+        conditions: set[str] | frozenset[str] = frozenset(),
     ) -> tuple[str, ...]:
         value = table.get(key, ["always"])
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
