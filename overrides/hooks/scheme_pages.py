@@ -51,7 +51,7 @@ TEMPLATE_ORDER = (
     "caveats",
 )
 SCHEME_TEMPLATES = set(TEMPLATE_ORDER) | {"case"}
-SITE_TEMPLATES = {"schemes", "compare"}
+SITE_TEMPLATES = {"schemes", "compare", "simulator"}
 SUBMIT_WORDS = {"email": "メール", "email_or_post": "メールか郵送", "post": "郵送"}
 PAYMENT_WORDS = {"purchase": "購入", "lease": "リース・レンタル", "monthly": "月額払い"}
 STATUS_WORDS = {"counted": "対象", "partly_counted": "一部対象", "excluded": "対象外"}

@@ -117,7 +117,9 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     match = _BODY.search(output)
     if match:
-        PAGES.append((page.url, page.title or "", match.group(1)))
+        # 「茨城県 令和5年度 › 補助の要件」: results from two schemes must not look alike.
+        title = f"{page.parent.title} › {page.title}" if page.parent and page.parent.title else page.title or ""
+        PAGES.append((page.url, title, match.group(1)))
     return output
 
 

@@ -1,0 +1,118 @@
+"""The simulator's runtime, bundled into the site at build time: self-hosted Pyodide and our engine.
+
+- Pyodide comes from the npm package pinned in package-lock.json (`npm ci`); only the files a boot
+  fetches are copied: pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip and
+  pyodide-lock.json.
+- The `calculator` package goes in as a wheel built now from the same source with pip (a pure-Python
+  py3-none-any wheel; pyodide-build would add nothing for it).
+- `assets/simulator/manifest.json` names the files and their sizes (the page shows progress with
+  them), and `assets/simulator/schemes.json` is what the form needs before the engine has loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Final
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+ROOT: Final = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import calculator  # noqa: E402  (the repository root must be importable first)
+from calculator._vocabulary import CATEGORY_IDS, PAYMENT_IDS  # noqa: E402
+
+PYODIDE: Final = ROOT / "node_modules" / "pyodide"
+RUNTIME_FILES: Final = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+WHEEL_SOURCES: Final = ("pyproject.toml", "README.md", "calculator")
+
+
+def build_wheel(target: Path) -> Path:
+    """pip wheel of the calculator package, from a clean copy so the checkout gets no build/ folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in WHEEL_SOURCES:
+            source = ROOT / name
+            if source.is_dir():
+                shutil.copytree(source, Path(tmp) / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(source, Path(tmp) / name)
+        done = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", tmp, "--no-deps", "--no-build-isolation", "-q", "-w", str(target)],
+            capture_output=True, text=True, check=False, timeout=300,
+        )
+    if done.returncode != 0:
+        raise PluginError(f"計算エンジンの wheel を作れませんでした:\n{done.stdout}\n{done.stderr}")
+    (wheel,) = target.glob("*.whl")
+    return wheel
+
+
+def form_data() -> dict[str, Any]:
+    """What the form shows before the engine loads: labels and hints, all from the scheme files."""
+    schemes = []
+    for s in calculator.all_schemes():
+        categories = []
+        for category_id in CATEGORY_IDS:
+            category = s.category(category_id)
+            if category:
+                categories.append({"id": category_id, "title": f"{category.label}{category.title}", "counted": True,
+                                   "hint": category.text})
+            else:
+                exclusion = next(e for e in s.exclusions if e.category == category_id)
+                categories.append({"id": category_id, "title": exclusion.title, "counted": False,
+                                   "hint": exclusion.text})
+        schemes.append({
+            "id": s.id,
+            "name": s.name,
+            "title": s.title,
+            "rate": f"{s.rate.base.numerator}/{s.rate.base.denominator}",
+            "staff": {
+                "required": s.cap.kind == "by_staff",
+                "label": s.cap.staff_label,
+                "note": s.cap.staff_note.text if s.cap.staff_note else "",
+            },
+            "conditions": [
+                {"id": c.id, "label": c.label, "title": c.title, "text": c.text, "anchor": c.citation.anchor}
+                for c in s.rate.conditions
+            ],
+            "flags": [{"id": e.item_flag, "title": e.title} for e in s.exclusions if e.item_flag],
+            "payments": {p: s.payments[p].text for p in PAYMENT_IDS},
+            "categories": categories,
+            "requirements": [{"id": r.id, "title": r.title} for r in s.requirements],
+        })
+    return {"schemes": schemes}
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if not all((PYODIDE / name).is_file() for name in RUNTIME_FILES):
+        raise PluginError("Pyodide がありません。リポジトリの直下で `npm ci` を実行してください（./dev が行います）")
+    site = Path(config.site_dir)
+    runtime = site / "assets" / "pyodide"
+    bundle = site / "assets" / "simulator"
+    shutil.rmtree(runtime, ignore_errors=True)
+    shutil.rmtree(bundle, ignore_errors=True)
+    runtime.mkdir(parents=True)
+    bundle.mkdir(parents=True)
+    files = {}
+    for name in RUNTIME_FILES:
+        shutil.copy2(PYODIDE / name, runtime / name)
+        files[f"pyodide/{name}"] = (runtime / name).stat().st_size
+    wheel = build_wheel(bundle)
+    files[f"simulator/{wheel.name}"] = wheel.stat().st_size
+    version = json.loads((PYODIDE / "package.json").read_text(encoding="utf-8"))["version"]
+    manifest = {
+        "pyodide": version,
+        "wheel": wheel.name,
+        "wheel_sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
+        "files": files,
+        "bytes": sum(files.values()),
+    }
+    (bundle / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    (bundle / "schemes.json").write_text(json.dumps(form_data(), ensure_ascii=False, indent=1), encoding="utf-8")
