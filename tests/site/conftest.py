@@ -16,7 +16,7 @@ from tests.site.browser import launch, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a copy of the project needs to build the site (for tests that change something and rebuild).
-SITE_SOURCES = ("mkdocs.yml", "docs", "overrides", "calculator", "examples", "sources", "README.md")
+SITE_SOURCES = ("mkdocs.yml", "docs", "overrides", "calculator", "examples", "sources", "README.md", "pyproject.toml")
 
 
 def build(project: Path, out: Path, site_url: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -37,6 +37,7 @@ def copy_project(target: Path) -> Path:
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target / name)
+    (target / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)  # the pinned Pyodide
     return target
 
 
