@@ -46,7 +46,10 @@ def build_wheel(target: Path) -> Path:
                 shutil.copy2(source, Path(tmp) / name)
         done = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", tmp, "--no-deps", "--no-build-isolation", "-q", "-w", str(target)],
-            capture_output=True, text=True, check=False, timeout=300,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
         )
     if done.returncode != 0:
         raise PluginError(f"計算エンジンの wheel を作れませんでした:\n{done.stdout}\n{done.stderr}")
@@ -62,31 +65,40 @@ def form_data() -> dict[str, Any]:
         for category_id in CATEGORY_IDS:
             category = s.category(category_id)
             if category:
-                categories.append({"id": category_id, "title": f"{category.label}{category.title}", "counted": True,
-                                   "hint": category.text})
+                categories.append(
+                    {
+                        "id": category_id,
+                        "title": f"{category.label}{category.title}",
+                        "counted": True,
+                        "hint": category.text,
+                    }
+                )
             else:
                 exclusion = next(e for e in s.exclusions if e.category == category_id)
-                categories.append({"id": category_id, "title": exclusion.title, "counted": False,
-                                   "hint": exclusion.text})
-        schemes.append({
-            "id": s.id,
-            "name": s.name,
-            "title": s.title,
-            "rate": f"{s.rate.base.numerator}/{s.rate.base.denominator}",
-            "staff": {
-                "required": s.cap.kind == "by_staff",
-                "label": s.cap.staff_label,
-                "note": s.cap.staff_note.text if s.cap.staff_note else "",
-            },
-            "conditions": [
-                {"id": c.id, "label": c.label, "title": c.title, "text": c.text, "anchor": c.citation.anchor}
-                for c in s.rate.conditions
-            ],
-            "flags": [{"id": e.item_flag, "title": e.title} for e in s.exclusions if e.item_flag],
-            "payments": {p: s.payments[p].text for p in PAYMENT_IDS},
-            "categories": categories,
-            "requirements": [{"id": r.id, "title": r.title} for r in s.requirements],
-        })
+                categories.append(
+                    {"id": category_id, "title": exclusion.title, "counted": False, "hint": exclusion.text}
+                )
+        schemes.append(
+            {
+                "id": s.id,
+                "name": s.name,
+                "title": s.title,
+                "rate": f"{s.rate.base.numerator}/{s.rate.base.denominator}",
+                "staff": {
+                    "required": s.cap.kind == "by_staff",
+                    "label": s.cap.staff_label,
+                    "note": s.cap.staff_note.text if s.cap.staff_note else "",
+                },
+                "conditions": [
+                    {"id": c.id, "label": c.label, "title": c.title, "text": c.text, "anchor": c.citation.anchor}
+                    for c in s.rate.conditions
+                ],
+                "flags": [{"id": e.item_flag, "title": e.title} for e in s.exclusions if e.item_flag],
+                "payments": {p: s.payments[p].text for p in PAYMENT_IDS},
+                "categories": categories,
+                "requirements": [{"id": r.id, "title": r.title} for r in s.requirements],
+            }
+        )
     return {"schemes": schemes}
 
 

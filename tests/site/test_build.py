@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import calculator
-from tests.site.conftest import ROOT, build, copy_project
+from tests.conftest import ROOT, build, copy_project
 
 SITE_PATH = "/kaigo-ict-guide/"  # the path of mkdocs.yml's default site_url
 ID = re.compile(r'\sid="([^"]+)"')

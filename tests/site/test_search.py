@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.site.conftest import ROOT
+from tests.conftest import ROOT
 from tests.site.search_eval import QUERIES, Outcome, article_texts, site_results
 
 sys.path.insert(0, str(ROOT / "overrides" / "hooks"))

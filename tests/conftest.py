@@ -14,7 +14,7 @@ import pytest
 
 from tests.site.browser import launch, serve
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 # What a copy of the project needs to build the site (for tests that change something and rebuild).
 SITE_SOURCES = ("mkdocs.yml", "docs", "overrides", "calculator", "examples", "sources", "README.md", "pyproject.toml")
 
@@ -25,7 +25,12 @@ def build(project: Path, out: Path, site_url: str | None = None) -> subprocess.C
         env["SITE_URL"] = site_url
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
