@@ -42,16 +42,17 @@ async function fetchWithProgress(url, stage, text) {
 }
 
 async function boot() {
-  progress("manifest", "計算エンジンの構成を確かめています");
-  const manifest = await (await fetch(new URL("simulator/manifest.json", assets))).json();
-  progress("runtime", "Python の実行環境を読み込んでいます", 0, manifest.bytes);
-  const pyodide = await loadPyodide({
-    indexURL: new URL("pyodide/", assets).href,
-    stdout: () => {},
-    stderr: () => {},
-  });
-  const wheel = await fetchWithProgress(new URL(`simulator/${manifest.wheel}`, assets), "engine", "計算エンジンを読み込んでいます");
-  pyodide.unpackArchive(wheel, "wheel");
+  progress("runtime", "Python の実行環境を読み込んでいます");
+  // The runtime, the manifest and our wheel load side by side: none waits for another.
+  const runtime = loadPyodide({ indexURL: new URL("pyodide/", assets).href, stdout: () => {}, stderr: () => {} });
+  const wheel = fetch(new URL("simulator/manifest.json", assets))
+    .then((response) => response.json())
+    .then((manifest) => {
+      progress("runtime", "Python の実行環境を読み込んでいます", 0, manifest.bytes);
+      return fetchWithProgress(new URL(`simulator/${manifest.wheel}`, assets), "engine", "計算エンジンを読み込んでいます");
+    });
+  const [pyodide, wheelBytes] = await Promise.all([runtime, wheel]);
+  pyodide.unpackArchive(wheelBytes, "wheel");
   progress("import", "計算エンジンを起動しています");
   pyodide.runPython(`
 import json

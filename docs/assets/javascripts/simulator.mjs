@@ -106,7 +106,8 @@ function onWorkerMessage(message) {
     restarts = 0;
     runtimeText.textContent = "計算エンジンの準備ができました。入力に合わせて結果が変わります。";
     runtimeBar.hidden = true;
-    scheduleCalculation(0);
+    for (const entry of pending.values()) if (!entry.timer) entry.timer = watchdog();
+    if (!pending.size) scheduleCalculation(0);
     return;
   }
   if (message.type === "boot-failed") {
@@ -121,6 +122,11 @@ function onWorkerMessage(message) {
   }
 }
 
+// A computation takes milliseconds; a ready worker silent for 5 s is stuck or gone and is restarted.
+function watchdog() {
+  return setTimeout(() => workerDied("計算エンジンが応答しません。"), 5000);
+}
+
 function ask(message) {
   return new Promise((resolve, reject) => {
     if (!worker) {
@@ -128,9 +134,10 @@ function ask(message) {
       return;
     }
     const id = nextId++;
-    // A computation takes milliseconds; a worker silent for 5 s is stuck or gone and is restarted.
-    const timer = setTimeout(() => workerDied("計算エンジンが応答しません。"), 5000);
-    pending.set(id, { resolve, reject, timer });
+    // Sent at once, even while the runtime boots: the worker answers as soon as it can.
+    const entry = { resolve, reject, timer: null };
+    if (ready) entry.timer = watchdog();
+    pending.set(id, entry);
     worker.postMessage({ id, ...message });
   });
 }
@@ -393,7 +400,7 @@ async function renderOthers(data) {
 }
 
 async function calculate() {
-  if (!ready) return;
+  if (!worker) return;
   const ticket = ++latestTicket;
   const data = readCase();
   let answer;
@@ -407,6 +414,7 @@ async function calculate() {
   resultSection.setAttribute("aria-busy", "false");
   if (answer.type === "result") {
     renderResult(answer.result);
+    if (!window.__firstResultAt) window.__firstResultAt = performance.now(); // read by bench/
     renderOthers(data);
   } else if (answer.type === "invalid") {
     showErrors(answer.errors);
@@ -499,6 +507,7 @@ async function main() {
     fillForm(EXAMPLE);
   }
   showSchemeFields();
+  scheduleCalculation(0); // queued in the worker until the engine is ready
   form.addEventListener("input", () => scheduleCalculation());
   form.addEventListener("change", (event) => {
     if (event.target === schemeSelect) showSchemeFields();

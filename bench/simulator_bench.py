@@ -1,0 +1,117 @@
+"""The simulator's speed and weight in headless Chromium on localhost, against a bare page that only
+boots the same Pyodide in a module worker and computes 1+1, all measured in this one run.
+
+    .venv/bin/python bench/simulator_bench.py [runs]
+
+Reports medians (with min and max) of: cold first result (empty cache, navigation to the first
+subsidy shown), warm first result (second visit, cache kept), recalculation after an edit, and
+bytes transferred; each also as a ratio to the bare page.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.site.browser import launch, serve  # noqa: E402
+
+BARE = """<!doctype html><meta charset="utf-8"><title>bare</title>
+<script type="module">
+const worker = new Worker(new URL("./worker.mjs", import.meta.url), {type: "module"});
+worker.onmessage = (e) => { document.title = "done " + e.data; window.__done = performance.now(); };
+</script>"""
+BARE_WORKER = """import { loadPyodide } from "../assets/pyodide/pyodide.mjs";
+const py = await loadPyodide({indexURL: new URL("../assets/pyodide/", import.meta.url).href});
+postMessage(py.runPython("1+1"));"""
+
+
+def median(values: list[float]) -> str:
+    return f"{statistics.median(values):8.0f} (min {min(values):.0f}, max {max(values):.0f})"
+
+
+def first_result_ms(page: Any, url: str, bare: bool) -> tuple[float, int]:
+    sizes: list[int] = []
+    page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+    page.goto(url)
+    if bare:
+        page.wait_for_function("() => window.__done", timeout=120_000)
+        ms = page.evaluate("() => window.__done")
+    else:
+        page.wait_for_function("() => window.__firstResultAt", timeout=120_000)
+        ms = page.evaluate("() => window.__firstResultAt")
+    page.wait_for_timeout(200)
+    return ms, sum(sizes)
+
+
+def recalculation_ms(page: Any) -> float:
+    return page.evaluate("""() => new Promise((resolve) => {
+      const input = document.querySelector('.sim-item [data-name=amount_yen]');
+      const start = performance.now();
+      const target = document.getElementById('sim-result-body');
+      const observer = new MutationObserver(() => {
+        const s = document.getElementById('sim-subsidy');
+        if (s && s.textContent !== before) { observer.disconnect(); resolve(performance.now() - start - 300); }
+      });
+      const before = document.getElementById('sim-subsidy').textContent;
+      observer.observe(target, {childList: true, subtree: true, characterData: true});
+      input.value = String(1000000 + Math.floor(Math.random() * 900000));
+      input.dispatchEvent(new Event('input', {bubbles: true}));
+    })""")
+
+
+def main(runs: int = 5) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=ROOT, check=True,
+                       env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
+        (site / "bench-bare").mkdir()
+        (site / "bench-bare" / "index.html").write_text(BARE, encoding="utf-8")
+        (site / "bench-bare" / "worker.mjs").write_text(BARE_WORKER, encoding="utf-8")
+        figures: dict[str, list[float]] = {k: [] for k in (
+            "bare cold", "bare warm", "bare bytes", "sim cold", "sim warm", "sim bytes", "recalc")}
+        with serve(site) as base, sync_playwright() as p:
+            browser = launch(p)
+            for _ in range(runs):
+                for name, url, bare in (("bare", base + "bench-bare/", True), ("sim", base + "simulator/", False)):
+                    context = browser.new_context()
+                    page = context.new_page()
+                    ms, size = first_result_ms(page, url, bare)
+                    figures[f"{name} cold"].append(ms)
+                    figures[f"{name} bytes"].append(size)
+                    page.close()
+                    page = context.new_page()  # second visit, HTTP cache kept
+                    ms, _ = first_result_ms(page, url, bare)
+                    figures[f"{name} warm"].append(ms)
+                    if not bare:
+                        for _ in range(3):
+                            figures["recalc"].append(recalculation_ms(page))
+                    context.close()
+            browser.close()
+        bare_cold, bare_warm = statistics.median(figures["bare cold"]), statistics.median(figures["bare warm"])
+        bare_bytes = statistics.median(figures["bare bytes"])
+        print(f"runs: {runs} each, Chromium headless, localhost, ms from navigation start")
+        print(f"bare page, cold first result   {median(figures['bare cold'])} ms")
+        print(f"bare page, warm first result   {median(figures['bare warm'])} ms")
+        print(f"simulator, cold first result   {median(figures['sim cold'])} ms  "
+              f"ratio {statistics.median(figures['sim cold']) / bare_cold:.2f}× bare cold")
+        print(f"simulator, warm first result   {median(figures['sim warm'])} ms  "
+              f"ratio {statistics.median(figures['sim warm']) / bare_warm:.2f}× bare warm, "
+              f"{statistics.median(figures['sim warm']) / bare_cold:.2f}× bare cold")
+        print(f"simulator, recalculation       {median(figures['recalc'])} ms (after the 300 ms typing debounce)")
+        print(f"bytes, bare page               {bare_bytes:10.0f}")
+        print(f"bytes, simulator               {statistics.median(figures['sim bytes']):10.0f}  "
+              f"ratio {statistics.median(figures['sim bytes']) / bare_bytes:.2f}× bare")
+        shutil.rmtree(site, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(*(int(a) for a in sys.argv[1:]))
