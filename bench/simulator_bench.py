@@ -71,13 +71,18 @@ def recalculation_ms(page: Any) -> float:
 def main(runs: int = 5) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=ROOT, check=True,
-                       env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
+            cwd=ROOT,
+            check=True,
+            env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        )
         (site / "bench-bare").mkdir()
         (site / "bench-bare" / "index.html").write_text(BARE, encoding="utf-8")
         (site / "bench-bare" / "worker.mjs").write_text(BARE_WORKER, encoding="utf-8")
-        figures: dict[str, list[float]] = {k: [] for k in (
-            "bare cold", "bare warm", "bare bytes", "sim cold", "sim warm", "sim bytes", "recalc")}
+        figures: dict[str, list[float]] = {
+            k: [] for k in ("bare cold", "bare warm", "bare bytes", "sim cold", "sim warm", "sim bytes", "recalc")
+        }
         with serve(site) as base, sync_playwright() as p:
             browser = launch(p)
             for _ in range(runs):
@@ -101,15 +106,21 @@ def main(runs: int = 5) -> None:
         print(f"runs: {runs} each, Chromium headless, localhost, ms from navigation start")
         print(f"bare page, cold first result   {median(figures['bare cold'])} ms")
         print(f"bare page, warm first result   {median(figures['bare warm'])} ms")
-        print(f"simulator, cold first result   {median(figures['sim cold'])} ms  "
-              f"ratio {statistics.median(figures['sim cold']) / bare_cold:.2f}× bare cold")
-        print(f"simulator, warm first result   {median(figures['sim warm'])} ms  "
-              f"ratio {statistics.median(figures['sim warm']) / bare_warm:.2f}× bare warm, "
-              f"{statistics.median(figures['sim warm']) / bare_cold:.2f}× bare cold")
+        print(
+            f"simulator, cold first result   {median(figures['sim cold'])} ms  "
+            f"ratio {statistics.median(figures['sim cold']) / bare_cold:.2f}× bare cold"
+        )
+        print(
+            f"simulator, warm first result   {median(figures['sim warm'])} ms  "
+            f"ratio {statistics.median(figures['sim warm']) / bare_warm:.2f}× bare warm, "
+            f"{statistics.median(figures['sim warm']) / bare_cold:.2f}× bare cold"
+        )
         print(f"simulator, recalculation       {median(figures['recalc'])} ms (after the 300 ms typing debounce)")
         print(f"bytes, bare page               {bare_bytes:10.0f}")
-        print(f"bytes, simulator               {statistics.median(figures['sim bytes']):10.0f}  "
-              f"ratio {statistics.median(figures['sim bytes']) / bare_bytes:.2f}× bare")
+        print(
+            f"bytes, simulator               {statistics.median(figures['sim bytes']):10.0f}  "
+            f"ratio {statistics.median(figures['sim bytes']) / bare_bytes:.2f}× bare"
+        )
         shutil.rmtree(site, ignore_errors=True)
 
 

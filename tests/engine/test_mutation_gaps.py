@@ -265,6 +265,24 @@ def _item(**fields: Any) -> dict[str, Any]:
         (_yamaguchi(facility_name="あ" * 201), [("facility_name", "200文字以内で入力してください")]),
         (_yamaguchi(note="あ" * 2001), [("note", "2000文字以内で入力してください")]),
         (
+            {"scheme": "yamaguchi-2022"},
+            [("items", "経費（items）を配列で指定してください（まだなければ []）")],
+        ),
+        (
+            _yamaguchi(items=[{"category": "devices", "amount_yen": 100, "other_subsidy_yen": 200}]),
+            [("items[0].other_subsidy_yen", "他の補助金で補助を受ける部分（200円）が金額（税抜 100円）を超えています")],
+        ),
+        (
+            _yamaguchi(higher_rate_conditions=["halve"]),
+            [
+                (
+                    "higher_rate_conditions[0]",
+                    "「halve」は山口県 令和4年度の制度にありません。使えるのは life_csv（ア LIFEへのCSV連携）、"
+                    "careplan_data_link（イ ケアプランのデータ連携）、halve_documents（ウ 文書量の半減）",
+                )
+            ],
+        ),
+        (
             _yamaguchi(ikkan_achieved=1),
             [("ikkan_achieved", "true（はい）か false（いいえ）で指定してください（「1」）")],
         ),
@@ -272,6 +290,30 @@ def _item(**fields: Any) -> dict[str, Any]:
 )
 def test_case_messages_name_the_field(data: dict[str, Any], errors: list[tuple[str, str]]) -> None:
     assert field_errors(data, YAMAGUCHI) == errors
+
+
+def test_staff_label_has_a_default_where_the_scheme_names_none(tmp_path: Path) -> None:
+    # The loader allows a by-staff cap without `staff_label`; the message then uses a generic label.
+    source = (ROOT / "calculator" / "schemes" / "ibaraki-2023.toml").read_text(encoding="utf-8")
+    path = tmp_path / "ibaraki-2023.toml"
+    path.write_text(source.replace('staff_label = "ICTの活用が見込まれる職員数（常勤換算）"\n', ""), encoding="utf-8")
+    scheme = calculator.load_scheme(path)
+    assert scheme.cap.staff_label == ""
+    assert field_errors({"scheme": "ibaraki-2023", "items": []}, scheme) == [
+        ("ict_staff_fte", "ICTを活用する職員数（常勤換算）を入力してください（上限額がこの人数で決まります）")
+    ]
+
+
+def test_case_file_that_cannot_be_opened(tmp_path: Path) -> None:
+    try:
+        tmp_path.read_text(encoding="utf-8")  # a folder: the system's own words for why (e.g. "Is a directory")
+    except OSError as error:
+        reason = error.strerror
+    with pytest.raises(calculator.InputError) as raised:
+        read_case_file(tmp_path)
+    assert [(e.field, e.message) for e in raised.value.errors] == [
+        ("", f"ケースファイル「{tmp_path}」を読めません（{reason}）")
+    ]
 
 
 def test_case_messages_of_other_schemes() -> None:
@@ -478,6 +520,20 @@ def test_software_listed_after_a_device_still_makes_the_device_eligible() -> Non
     assert category is not None
     assert [c.text for c in software.conditions] == [c.text for c in category.conditions]
     assert (software.name, software.category_title, software.payment) == ("介護ソフト", "①ソフトウェア", "purchase")
+
+
+def test_any_counted_software_meets_the_precondition() -> None:
+    # Another subsidy covers all but 1 yen of the software: what is left still counts, so ② is eligible.
+    result = calculator.simulate(
+        {
+            "scheme": "yamaguchi-2022",
+            "items": [
+                {"category": "devices", "amount_yen": 100000},
+                {"category": "care_software", "amount_yen": 100000, "other_subsidy_yen": 99999},
+            ],
+        }
+    )
+    assert [(d.status, d.eligible_yen) for d in result.items] == [("counted", 100000), ("partly_counted", 1)]
 
 
 def test_steps_with_the_higher_rate() -> None:
