@@ -182,3 +182,39 @@ def test_no_request_leaves_the_origin(page: Any, base_url: str) -> None:
     others = [u for u in requested if urllib.parse.urlsplit(u).netloc not in (origin, "") and not u.startswith(("data:", "blob:"))]
     assert others == []
     assert any(u.endswith("pyodide.asm.wasm") for u in requested)
+
+
+def test_without_webassembly_the_page_says_so_in_japanese(browser: Any, base_url: str) -> None:
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    page.add_init_script("delete window.WebAssembly")
+    page.goto(base_url + "simulator/")
+    page.wait_for_function("() => document.getElementById('sim-runtime-text').textContent.includes('このブラウザでは')")
+    assert "WebAssembly か Web Worker が使えません" in page.inner_text("#sim-runtime-text")
+    assert page.locator("#sim-subsidy").count() == 0
+    context.close()
+
+
+def test_a_phone_width_has_no_horizontal_scrolling(browser: Any, base_url: str) -> None:
+    context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    open_simulator(page, base_url)
+    fill_case(page, GOLDEN[2][0])
+    wait_for_subsidy(page, GOLDEN[2][1])
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_a_case_can_be_entered_by_keyboard_alone(page: Any, base_url: str) -> None:
+    open_simulator(page, base_url)
+    page.focus("#sim-scheme")  # the first field; from here on only keys
+    page.keyboard.press("ArrowDown")  # 山口県 令和4年度
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.dataset.name === 'amount_yen'"):
+            break
+    assert page.evaluate("() => document.activeElement.dataset.name") == "amount_yen"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("200000")
+    wait_for_subsidy(page, 100_000)  # 200,000 × 1/2 (概要 2(5)②), 千円未満なし
+    assert page.input_value("#sim-scheme") == "yamaguchi-2022"
