@@ -19,13 +19,7 @@ from calculator._amounts import format_staff, format_yen
 from calculator._case import Case, Item
 from calculator._result import ItemDecision, Notice, Reason, Result, Step
 from calculator._scheme import Cap, Scheme, StaffBand
-from calculator._vocabulary import split_predicate
-
-_FACT_WORDS = {
-    "ikkan_achieved": "既に一気通貫（転記なしに記録・情報共有・請求ができること）が実現していること",
-    "includes_care_software": "一貫で行える介護ソフトを同じ申請で導入すること",
-}
-_PAYMENT_WORDS = {"purchase": "購入", "lease": "リース・レンタル", "monthly": "月額払い"}
+from calculator._vocabulary import PAYMENT_WORDS, REQUIREMENT_FACT_WORDS, split_predicate
 
 
 def rate_words(rate: Fraction) -> str:
@@ -110,7 +104,7 @@ def _decide(item: Item, index: int, scheme: Scheme, case: Case, software_counted
         conditions.extend(Reason(c.text, c.citation) for c in category.conditions)
         if category.requires_any:
             held = {"ikkan_achieved": case.ikkan_achieved, "includes_care_software": software_counted}
-            wanted = "」または「".join(_FACT_WORDS[f] for f in category.requires_any)
+            wanted = "」または「".join(REQUIREMENT_FACT_WORDS[f] for f in category.requires_any)
             assert category.requires_citation is not None  # the loader requires it with requires_any
             if any(held[f] for f in category.requires_any):
                 reasons.append(Reason(f"この区分の前提「{wanted}」を満たしています。", category.requires_citation))
@@ -143,7 +137,7 @@ def _decide(item: Item, index: int, scheme: Scheme, case: Case, software_counted
             excluded = True
             if not payment.recurring and item.recurring is None:
                 facts.recurring_assumed = True
-            what = _PAYMENT_WORDS[item.payment] if payment.recurring else title
+            what = PAYMENT_WORDS[item.payment] if payment.recurring else title
             reasons.append(
                 Reason(
                     f"対象外: 2回目以降の補助では、恒常的な費用（この項目は{what}）は対象になりません。",

@@ -22,11 +22,17 @@ CATEGORY_IDS: Final = (
     "other",
 )
 PAYMENT_IDS: Final = ("purchase", "lease", "monthly")
+PAYMENT_WORDS: Final = {"purchase": "購入", "lease": "リース・レンタル", "monthly": "月額払い"}
 SUBMIT_METHODS: Final = ("email", "email_or_post", "post")
 ITEM_PARTS: Final = ("other_subsidy_yen",)
 
 # What may satisfy a category's `requires_any`.
 REQUIREMENT_FACTS: Final = ("ikkan_achieved", "includes_care_software")
+# How the engine and the guide pages name them (one wording, so that site and simulator agree).
+REQUIREMENT_FACT_WORDS: Final = {
+    "ikkan_achieved": "既に一気通貫（転記なしに記録・情報共有・請求ができること）が実現していること",
+    "includes_care_software": "一貫で行える介護ソフトを同じ申請で導入すること",
+}
 
 # Predicates of `when` lists: name -> what its argument names ("" for none).
 PREDICATES: Final = {

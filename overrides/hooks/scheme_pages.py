@@ -34,6 +34,8 @@ if str(ROOT) not in sys.path:
 
 import calculator  # noqa: E402  (the repository root must be importable first)
 from calculator._rules import rate_words  # noqa: E402
+from calculator._vocabulary import CATEGORY_IDS, PAYMENT_WORDS  # noqa: E402
+from calculator._vocabulary import REQUIREMENT_FACT_WORDS as FACT_WORDS  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MARKER = re.compile(r"<!--\s*(scheme|site):([a-z-]+)(?:\s+([^\s>]+))?\s*-->")
@@ -53,12 +55,7 @@ TEMPLATE_ORDER = (
 SCHEME_TEMPLATES = set(TEMPLATE_ORDER) | {"case"}
 SITE_TEMPLATES = {"schemes", "compare", "simulator"}
 SUBMIT_WORDS = {"email": "メール", "email_or_post": "メールか郵送", "post": "郵送"}
-PAYMENT_WORDS = {"purchase": "購入", "lease": "リース・レンタル", "monthly": "月額払い"}
 STATUS_WORDS = {"counted": "対象", "partly_counted": "一部対象", "excluded": "対象外"}
-FACT_WORDS = {
-    "ikkan_achieved": "既に一気通貫が実現していること",
-    "includes_care_software": "一貫となる介護ソフトをあわせて導入すること",
-}
 
 
 @dataclass
@@ -127,6 +124,7 @@ CATEGORY_NAMES = {
     "development_platform": "ソフトの開発基盤",
     "other": "その他の経費",
 }
+assert set(CATEGORY_NAMES) == set(CATEGORY_IDS), "a name for every category id of the case-file contract"
 
 ENV.filters.update(yen=yen, man_yen=man_yen, rate_words=rate_words, e=escape)
 ENV.globals.update(
