@@ -81,7 +81,17 @@ def main(runs: int = 5) -> None:
         (site / "bench-bare" / "index.html").write_text(BARE, encoding="utf-8")
         (site / "bench-bare" / "worker.mjs").write_text(BARE_WORKER, encoding="utf-8")
         figures: dict[str, list[float]] = {
-            k: [] for k in ("bare cold", "bare warm", "bare bytes", "sim cold", "sim warm", "sim bytes", "recalc")
+            k: []
+            for k in (
+                "bare cold",
+                "bare warm",
+                "bare bytes",
+                "sim cold",
+                "sim warm",
+                "sim bytes",
+                "recalc",
+                "guide pyodide bytes",
+            )
         }
         with serve(site) as base, sync_playwright() as p:
             browser = launch(p)
@@ -100,28 +110,51 @@ def main(runs: int = 5) -> None:
                         for _ in range(3):
                             figures["recalc"].append(recalculation_ms(page))
                     context.close()
+            context = browser.new_context()
+            page = context.new_page()
+            sizes: list[int] = []
+            page.on(
+                "requestfinished",
+                lambda request: (
+                    sizes.append(request.sizes()["responseBodySize"]) if "/pyodide/" in request.url else None
+                ),
+            )
+            page.goto(base + "ibaraki-2023/rate-cap/")
+            page.wait_for_load_state("networkidle")
+            figures["guide pyodide bytes"].append(sum(sizes))
+            context.close()
             browser.close()
         bare_cold, bare_warm = statistics.median(figures["bare cold"]), statistics.median(figures["bare warm"])
         bare_bytes = statistics.median(figures["bare bytes"])
-        print(f"runs: {runs} each, Chromium headless, localhost, ms from navigation start")
-        print(f"bare page, cold first result   {median(figures['bare cold'])} ms")
-        print(f"bare page, warm first result   {median(figures['bare warm'])} ms")
-        print(
+        lines = [f"runs: {runs} each, Chromium headless, localhost, ms from navigation start"]
+        say = lines.append
+        say(f"bare page, cold first result   {median(figures['bare cold'])} ms")
+        say(f"bare page, warm first result   {median(figures['bare warm'])} ms")
+        say(
             f"simulator, cold first result   {median(figures['sim cold'])} ms  "
             f"ratio {statistics.median(figures['sim cold']) / bare_cold:.2f}× bare cold"
         )
-        print(
+        say(
             f"simulator, warm first result   {median(figures['sim warm'])} ms  "
             f"ratio {statistics.median(figures['sim warm']) / bare_warm:.2f}× bare warm, "
             f"{statistics.median(figures['sim warm']) / bare_cold:.2f}× bare cold"
         )
-        print(f"simulator, recalculation       {median(figures['recalc'])} ms (after the 300 ms typing debounce)")
-        print(f"bytes, bare page               {bare_bytes:10.0f}")
-        print(
+        say(f"simulator, recalculation       {median(figures['recalc'])} ms (after the 300 ms typing debounce)")
+        say(f"bytes, bare page               {bare_bytes:10.0f}")
+        say(
             f"bytes, simulator               {statistics.median(figures['sim bytes']):10.0f}  "
             f"ratio {statistics.median(figures['sim bytes']) / bare_bytes:.2f}× bare"
         )
+        guide_pyodide_bytes = figures["guide pyodide bytes"][0]
+        say(f"bytes of Pyodide loaded by a guide page (ibaraki-2023/rate-cap/): {guide_pyodide_bytes:.0f}")
         shutil.rmtree(site, ignore_errors=True)
+    table = "\n".join(lines)
+    print(table)
+    (ROOT / "bench" / "results.md").write_text(
+        "# Simulator benchmark (bench/simulator_bench.py)\n\n```\n" + table + "\n```\n"
+        "\nSearch: see bench/results/search.md.\n",
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":

@@ -156,3 +156,11 @@ def test_figure_markers_are_filled_from_the_data(site: Path) -> None:
     assert "[[fig:" not in faq
     assert "1～10人は100万円、11～20人は160万円、21～30人は200万円、31人以上は260万円" in faq
     assert "令和6年3月31日までの支払い分" in faq
+
+
+def test_only_the_simulator_page_starts_the_runtime(site: Path) -> None:
+    """Guide pages load zero Pyodide bytes: only the simulator page has the script that starts it."""
+    for html in site.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        starts = bool(re.search(r'(?:src|href)="[^"]*(?:simulator\.mjs|/pyodide/)', text))
+        assert starts == (html.relative_to(site).as_posix() == "simulator/index.html"), html
