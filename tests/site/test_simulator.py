@@ -218,3 +218,26 @@ def test_a_case_can_be_entered_by_keyboard_alone(page: Any, base_url: str) -> No
     page.keyboard.type("200000")
     wait_for_subsidy(page, 100_000)  # 200,000 × 1/2 (概要 2(5)②), 千円未満なし
     assert page.input_value("#sim-scheme") == "yamaguchi-2022"
+
+
+def test_every_field_has_a_visible_label_and_results_are_announced(page: Any, base_url: str) -> None:
+    open_simulator(page, base_url)
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('#sim-form input, #sim-form select')]
+        .filter(c => c.type !== 'file' && !(c.labels && c.labels.length && c.labels[0].offsetParent !== null)
+                     && c.offsetParent !== null)
+        .map(c => c.id)""")
+    assert unlabelled == []
+    assert page.get_attribute("#sim-result", "aria-live") == "polite"
+    hint = page.inner_text(".sim-item [data-hint=payment]")
+    assert hint == calculator.get_scheme("ibaraki-2023").payments["purchase"].text
+
+
+def test_the_print_view_shows_the_result_without_the_site_chrome(page: Any, base_url: str, tmp_path: Path) -> None:
+    open_simulator(page, base_url)
+    page.emulate_media(media="print")
+    assert page.locator(".md-header").is_hidden()
+    assert page.locator(".sim-actions").is_hidden()
+    assert page.locator("#sim-subsidy").is_visible()
+    pdf = tmp_path / "simulation.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    assert pdf.read_bytes().startswith(b"%PDF")

@@ -161,10 +161,11 @@ function addRow(values = {}) {
     if (control.type === "checkbox") control.checked = Boolean(values[name]);
     else if (values[name] !== undefined && values[name] !== null) control.value = String(values[name]);
   });
-  const hint = row.querySelector('[data-hint="category"]');
-  hint.id = `${uid}-category-hint`;
-  const category = row.querySelector('[data-name="category"]');
-  category.setAttribute("aria-describedby", `${hint.id} ${uid}-category-error`);
+  for (const name of ["category", "payment"]) {
+    const hint = row.querySelector(`[data-hint="${name}"]`);
+    hint.id = `${uid}-${name}-hint`;
+    row.querySelector(`[data-name="${name}"]`).setAttribute("aria-describedby", `${hint.id} ${uid}-${name}-error`);
+  }
   row.querySelector(".sim-item__remove").addEventListener("click", () => {
     row.remove();
     renumberRows();
@@ -192,6 +193,8 @@ function updateHints() {
     row.querySelector('[data-hint="category"]').textContent = category
       ? `${scheme.name}: ${category.counted ? "" : "対象外 – "}${category.title}。${category.hint}`
       : "";
+    const payment = row.querySelector('[data-name="payment"]').value;
+    row.querySelector('[data-hint="payment"]').textContent = scheme.payments[payment] || "";
   });
 }
 
@@ -511,7 +514,7 @@ async function main() {
   form.addEventListener("input", () => scheduleCalculation());
   form.addEventListener("change", (event) => {
     if (event.target === schemeSelect) showSchemeFields();
-    if (event.target.dataset && event.target.dataset.name === "category") updateHints();
+    if (event.target.dataset && ["category", "payment"].includes(event.target.dataset.name)) updateHints();
     if (event.target.id !== "sim-load") scheduleCalculation();
   });
   $("sim-add-item").addEventListener("click", () => {
