@@ -330,9 +330,9 @@ function bar(subsidy, selfPay) {
 function renderResult(result) {
   const items = result.items
     .map(
-      (item) => `<tr class="sim-status-${item.status}"><td>${escapeHtml(item.name)}<br><small>${escapeHtml(item.category_title)}・${PAYMENT_WORDS[item.payment]}</small></td>
-      <td class="num">${yen(item.amount_yen)}</td><td><strong>${STATUS_WORDS[item.status]}</strong></td><td class="num">${yen(item.eligible_yen)}</td>
-      <td><ul class="sim-reasons">${item.reasons.map((r) => `<li>${escapeHtml(r.text)} ${citeLink(r.citation)}</li>`).join("")}</ul></td></tr>`,
+      (item) => `<tr class="sim-status-${item.status}"><td data-label="経費">${escapeHtml(item.name)}<br><small>${escapeHtml(item.category_title)}・${PAYMENT_WORDS[item.payment]}</small></td>
+      <td class="num" data-label="金額（税抜）">${yen(item.amount_yen)}</td><td data-label="判定"><strong>${STATUS_WORDS[item.status]}</strong></td><td class="num" data-label="対象になる額">${yen(item.eligible_yen)}</td>
+      <td data-label="理由"><ul class="sim-reasons">${item.reasons.map((r) => `<li>${escapeHtml(r.text)} ${citeLink(r.citation)}</li>`).join("")}</ul></td></tr>`,
     )
     .join("");
   const steps = result.steps.map((s) => `<li>${escapeHtml(s.text)} ${citeLink(s.citation)}</li>`).join("");
