@@ -1,0 +1,59 @@
+"""Every page in Chromium: it renders, it shows the data's figures, and it talks only to its own host."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import calculator
+from tests.site.test_build import PAGES
+
+
+@pytest.mark.parametrize("path", [p.removesuffix("index.html") for p in PAGES if p != "search/index.html"])
+def test_page_renders_with_no_error_and_no_foreign_request(page: Any, base_url: str, path: str) -> None:
+    origin = urllib.parse.urlsplit(base_url).netloc
+    requested: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("article h1").first.is_visible()
+    assert errors == []
+    assert [u for u in requested if urllib.parse.urlsplit(u).netloc != origin and not u.startswith("data:")] == []
+
+
+def test_comparison_and_faq_show_the_figures_of_the_data(page: Any, base_url: str) -> None:
+    page.goto(base_url + "compare/")
+    compare = page.inner_text("article")
+    for scheme in calculator.all_schemes():
+        assert f"{scheme.prefecture} {scheme.fiscal_year_label}" in compare
+        rate = scheme.rate.base
+        assert f"{rate.denominator}分の{rate.numerator}" in compare
+        caps = [b.amount_yen for b in scheme.cap.bands] or [scheme.cap.amount_yen]
+        for cap in caps:
+            assert f"{cap // 10_000}万円" in compare
+    page.goto(base_url + "faq/")
+    questions = page.locator("article h2")
+    assert questions.count() >= 12
+    assert "1～10人は100万円" in page.inner_text("article")
+
+
+def test_jieba_is_not_in_the_build_environment() -> None:
+    assert importlib.util.find_spec("jieba") is None
+
+
+def test_the_site_has_every_page_of_the_navigation(site: Path) -> None:
+    config = (Path(__file__).resolve().parents[2] / "mkdocs.yml").read_text(encoding="utf-8")
+    pages = re.findall(r"^\s+- (?:[^:\n]+: )?([\w/.-]+\.md)$", config, flags=re.MULTILINE)
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    assert sorted(pages) == sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")), "every page in the nav"
+    for page in pages:
+        built = page.removesuffix(".md").removesuffix("index").strip("/")
+        assert (site / built / "index.html").is_file(), page
