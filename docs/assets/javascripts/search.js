@@ -84,6 +84,9 @@
     // A page ranks by its best matching block.
     var byPage = new Map();
     data.forEach(function (d, n) {
+      // Pagefind leaves out empty meta: the home page's href and a block before any heading.
+      d.meta.href = d.meta.href || "";
+      d.meta.section = d.meta.section || "";
       var text = d.meta.section + " " + d.meta.text;
       if (!words.every(function (w) { return normalise(text).indexOf(w) !== -1; })) return;
       var page = d.meta.href.split("#")[0];
