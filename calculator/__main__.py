@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Final
 
-from calculator import FieldError, InputError, Result, SchemeError, check_quotes, load_scheme, simulate
+from calculator import FieldError, InputError, Result, Scheme, SchemeError, check_quotes, load_scheme, simulate
 from calculator._amounts import format_yen
 from calculator._case import read_case_file, scheme_id_of
 from calculator._registry import all_schemes, scheme_paths
@@ -122,33 +122,32 @@ def _simulate(case_path: str, as_json: bool, scheme_file: Path | None) -> int:
     return EXIT_OK
 
 
+def _report(path: Path, problems: tuple[str, ...] | list[str]) -> None:
+    print(f"NG {path.name}", file=sys.stderr)
+    for problem in problems:
+        print(f"  {path.name}: {problem}", file=sys.stderr)
+
+
 def _check(extra: list[Path]) -> int:
-    paths = list(scheme_paths().values()) + extra
     failed = 0
-    for path in paths:
+    loaded: list[tuple[Path, Scheme]] = []
+    for path in list(scheme_paths().values()) + extra:
         try:
             scheme = load_scheme(path)
         except SchemeError as error:
             failed += 1
-            print(f"NG {path.name}", file=sys.stderr)
-            for problem in error.problems:
-                print(f"  {path.name}: {problem}", file=sys.stderr)
+            _report(path, error.problems)
             continue
+        loaded.append((path, scheme))
         problems = check_quotes(scheme)
         if problems:
             failed += 1
-            print(f"NG {path.name}", file=sys.stderr)
-            for problem in problems:
-                print(f"  {path.name}: {problem}", file=sys.stderr)
+            _report(path, problems)
             continue
         anchors = len(scheme.clauses)
         print(f"OK {scheme.id}: 条項 {anchors}、注意 {len(scheme.caveats)}、すべての引用を原文で確認しました")
     anchors_seen: dict[str, str] = {}
-    for path in paths:
-        try:
-            scheme = load_scheme(path)
-        except SchemeError:
-            continue
+    for path, scheme in loaded:
         for anchor in scheme.clauses:
             if anchor in anchors_seen and anchors_seen[anchor] != path.name:
                 failed += 1

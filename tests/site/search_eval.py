@@ -62,7 +62,7 @@ def pagefind_results(page: Any, base: str, query: str) -> list[str]:
     """Result URLs, site-relative, from the site's own Pagefind bundle."""
     page.evaluate("b => { window.__base = b; }", base)
     urls = page.evaluate(PAGEFIND_SEARCH, query)
-    prefix = base.split("://", 1)[1].split("/", 1)[1] if base.count("/") > 2 else ""
+    prefix = _path_of(base)
     return [_site_relative(u, prefix) for u in urls]
 
 
@@ -75,7 +75,7 @@ def site_results(page: Any, base: str, query: str) -> list[str]:
         arg=query,
     )
     hrefs = page.locator("a.search-page__title").evaluate_all("links => links.map(a => a.href)")
-    prefix = base.split("://", 1)[1].split("/", 1)[1] if base.count("/") > 2 else ""
+    prefix = _path_of(base)
     return [_site_relative(h, prefix) for h in hrefs]
 
 
@@ -89,8 +89,13 @@ def material_results(page: Any, base: str, query: str) -> list[str]:
     hrefs = page.locator("li.md-search-result__item > a.md-search-result__link").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
-    prefix = base.split("://", 1)[1].split("/", 1)[1] if base.count("/") > 2 else ""
+    prefix = _path_of(base)
     return [_site_relative(h.split("#")[0], prefix) for h in hrefs]
+
+
+def _path_of(base: str) -> str:
+    """http://127.0.0.1:8000/kaigo-ict-guide/ -> kaigo-ict-guide/ (empty at a domain root)."""
+    return base.split("://", 1)[1].split("/", 1)[1] if base.count("/") > 2 else ""
 
 
 def _site_relative(url: str, prefix: str) -> str:
