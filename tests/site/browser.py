@@ -7,10 +7,12 @@ tests see exactly the files `mkdocs build` wrote, under a path prefix when the s
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import http.server
 import shutil
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,9 +36,23 @@ def launch(playwright: Any) -> Any:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript",
                       ".wasm": "application/wasm", ".pagefind": "application/octet-stream"}
+    not_found_page: Path | None = None
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing path gets the site's 404.html with status 404, as GitHub Pages serves it."""
+        if code != 404 or self.not_found_page is None or not self.not_found_page.exists():
+            super().send_error(code, message, explain)
+            return
+        body = self.not_found_page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @contextlib.contextmanager
@@ -51,7 +67,8 @@ def serve(root: Path, prefix: str = "/") -> Iterator[str]:
         directory = holder
     else:
         directory = root
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    handler_class = type("SiteHandler", (_QuietHandler,), {"not_found_page": root / "404.html"})
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -62,3 +79,45 @@ def serve(root: Path, prefix: str = "/") -> Iterator[str]:
         server.server_close()
         if prefix != "/":
             shutil.rmtree(directory, ignore_errors=True)
+
+
+# Every Content-Security-Policy violation on a page, including in its workers, reaches the console:
+# the page's own through this listener, a worker's through Chromium's console error.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+@dataclasses.dataclass
+class Watch:
+    """What a page did while a test looked: every request, error and policy violation."""
+
+    origin: str
+    requests: list[str] = dataclasses.field(default_factory=list)
+    errors: list[str] = dataclasses.field(default_factory=list)
+    failed: list[str] = dataclasses.field(default_factory=list)  # URLs answered with 4xx/5xx
+
+    @property
+    def violations(self) -> list[str]:
+        return [e for e in self.errors if "CSP violation" in e or "Content Security Policy" in e]
+
+    @property
+    def foreign_requests(self) -> list[str]:
+        """Requests to any host but the site's own (data: and blob: URLs never leave the browser)."""
+        return [u for u in self.requests if urllib.parse.urlsplit(u).netloc != self.origin
+                and not u.startswith(("data:", "blob:"))]
+
+
+def watch(page: Any, base_url: str) -> Watch:
+    """Start recording before the page loads (call before goto)."""
+    seen = Watch(origin=urllib.parse.urlsplit(base_url).netloc)
+    page.add_init_script(_REPORT_VIOLATIONS)
+    page.on("request", lambda request: seen.requests.append(request.url))
+    page.on("response", lambda response: seen.failed.append(response.url) if response.status >= 400 else None)
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    page.on("console", lambda message: seen.errors.append(message.text) if message.type == "error" else None)
+    page.on("worker", lambda worker: worker.on(
+        "console", lambda message: seen.errors.append(message.text) if message.type == "error" else None))
+    return seen

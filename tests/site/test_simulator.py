@@ -241,18 +241,3 @@ def test_the_print_view_shows_the_result_without_the_site_chrome(page: Any, base
     pdf = tmp_path / "simulation.pdf"
     page.pdf(path=str(pdf), format="A4")
     assert pdf.read_bytes().startswith(b"%PDF")
-
-
-def test_the_site_works_under_a_github_pages_sub_path(browser: Any, site: Path) -> None:
-    from tests.site.browser import serve
-    from tests.site.search_eval import site_results
-
-    with serve(site, prefix="/kaigo-ict-guide/") as base:
-        context = browser.new_context(locale="ja-JP")
-        page = context.new_page()
-        open_simulator(page, base)
-        assert page.inner_text("#sim-subsidy") == "400,000円"
-        link = page.locator(".sim-steps a.clause-cite").first.get_attribute("href")
-        assert "/kaigo-ict-guide/ibaraki-2023/" in link
-        assert "ibaraki-2023/expenses/" in site_results(page, base, "勤怠管理")
-        context.close()

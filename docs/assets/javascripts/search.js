@@ -75,6 +75,9 @@
     status.textContent = "検索しています…";
     if (!pagefind) {
       pagefind = await import(new URL("pagefind.js", bundle).href);
+      // On this page's thread, not in Pagefind's worker: a worker started from a URL gets no
+      // Content-Security-Policy on GitHub Pages, and the query must stay under the page's.
+      await pagefind.options({ noWorker: true });
       await pagefind.init();
     }
     var found = await pagefind.search(searchTerms(query));

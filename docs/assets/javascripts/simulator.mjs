@@ -58,9 +58,22 @@ function supported() {
   return typeof WebAssembly === "object" && typeof Worker === "function";
 }
 
+// The worker starts from a one-line blob: module that imports the real one. A worker started from its
+// own URL takes its Content-Security-Policy from its HTTP response, and GitHub Pages sends none; a
+// blob: worker inherits this page's policy instead, so the engine, which sees what is typed, can
+// fetch nothing but this site's own files (connect-src 'self'), exactly like the page.
+let blobURL = null;
+function workerURL() {
+  if (!blobURL) {
+    const real = new URL("javascripts/simulator-worker.mjs", assets).href;
+    blobURL = URL.createObjectURL(new Blob([`import ${JSON.stringify(real)};\n`], { type: "text/javascript" }));
+  }
+  return blobURL;
+}
+
 function startWorker() {
   ready = false;
-  worker = new Worker(new URL("javascripts/simulator-worker.mjs", assets), { type: "module" });
+  worker = new Worker(workerURL(), { type: "module" });
   worker.onmessage = (event) => onWorkerMessage(event.data);
   worker.onerror = (event) => {
     event.preventDefault();

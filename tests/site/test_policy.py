@@ -1,0 +1,123 @@
+"""Privacy by construction: every page carries a strict Content-Security-Policy that the browser
+enforces, the simulator's worker is under it too, and the site stores nothing in the browser."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.site.browser import serve, watch
+from tests.site.test_simulator import GOLDEN, fill_case, open_simulator, wait_for_subsidy
+
+POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+WEBASSEMBLY_PAGES = {"simulator/index.html", "search/index.html"}
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+
+
+def directives(policy: str) -> dict[str, list[str]]:
+    return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+
+
+def test_every_page_carries_the_policy_before_any_script(site: Path) -> None:
+    pages = html_pages(site)
+    assert len(pages) >= 24  # 23 pages and 404.html
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        found = POLICY.findall(text)
+        assert len(found) == 1, path
+        # A <meta> policy only governs what comes after it.
+        assert text.index("Content-Security-Policy") < text.index("<script"), path
+        assert '<meta name="referrer" content="no-referrer">' in text, path
+        policy = directives(html.unescape(found[0]))
+        assert policy["default-src"] == ["'self'"]
+        assert policy["connect-src"] == ["'self'"]
+        assert policy["style-src"] == ["'self'"]
+        assert policy["object-src"] == ["'none'"]
+        assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-eval'" not in policy["script-src"]
+        wasm = "'wasm-unsafe-eval'" in policy["script-src"]
+        assert wasm == (path.relative_to(site).as_posix() in WEBASSEMBLY_PAGES), path
+        # Material's two inline scripts (one depends on the folder depth) are allowed by hash.
+        assert len([s for s in policy["script-src"] if s.startswith("'sha256-")]) == 2, path
+
+
+def test_an_inline_script_changed_after_the_build_is_refused(browser: Any, site: Path) -> None:
+    """The hashes are enforced, not decorative: one changed character and the browser refuses it."""
+    with serve(site) as base:
+        context = browser.new_context()
+        page = context.new_page()
+
+        def tampered(route: Any) -> None:
+            body = route.fetch().text().replace("__md_scope=new URL(", "__md_scope = new URL(", 1)
+            route.fulfill(body=body, content_type="text/html; charset=utf-8")
+
+        page.route(base + "compare/", tampered)
+        seen = watch(page, base)
+        page.goto(base + "compare/")
+        page.wait_for_load_state("networkidle")
+        assert any("script-src" in v for v in seen.violations)
+        assert page.evaluate("typeof window.__md_get") == "undefined"
+        context.close()
+
+
+def test_the_simulator_runs_under_the_policy_with_no_violation(page: Any, base_url: str) -> None:
+    seen = watch(page, base_url)
+    open_simulator(page, base_url)
+    case, subsidy = GOLDEN[2]
+    fill_case(page, case)
+    wait_for_subsidy(page, subsidy)
+    page.fill("[data-name=amount_yen] >> nth=0", "abc")
+    page.wait_for_selector(".sim-invalid")
+    assert seen.violations == []
+    assert seen.foreign_requests == []
+    assert any(u.endswith("pyodide.asm.wasm") for u in seen.requests)  # the worker's requests are seen
+
+
+def test_the_simulators_worker_cannot_reach_another_host(page: Any, base_url: str, site: Path) -> None:
+    """The worker inherits the page's policy (it starts from a blob:), so even code running inside it
+    could not send what is typed anywhere: a fetch to another origin is refused by the policy."""
+    seen = watch(page, base_url)
+    open_simulator(page, base_url)
+    (worker,) = page.workers
+    assert worker.url.startswith("blob:")
+    with serve(site) as elsewhere:  # a real server on another origin (another port)
+        violated = worker.evaluate(
+            """url => new Promise((resolve) => {
+                 self.addEventListener("securitypolicyviolation", (e) => resolve(e.violatedDirective), { once: true });
+                 fetch(url, { mode: "no-cors" }).then(() => resolve("sent"), () => {});
+               })""",
+            elsewhere + "sitemap.xml",
+        )
+    assert violated == "connect-src"
+    assert seen.foreign_requests == []
+
+
+def test_the_site_stores_nothing_in_the_browser_and_the_privacy_page_says_so(page: Any, base_url: str) -> None:
+    page.goto(base_url + "ibaraki-2023/requirements/")
+    page.locator("article input[type=checkbox]").first.check(force=True)  # the checklist is not kept
+    assert page.locator("article input[type=checkbox]").first.is_checked()
+    page.goto(base_url + "search/#q=タブレット端末")
+    page.wait_for_selector("#search-results li")
+    open_simulator(page, base_url)
+    fill_case(page, GOLDEN[0][0])
+    wait_for_subsidy(page, GOLDEN[0][1])
+    stored = page.evaluate(
+        "async () => [localStorage.length, sessionStorage.length, (await caches.keys()).length, document.cookie]"
+    )
+    assert stored == [0, 0, 0, ""]
+    assert page.context.cookies() == []
+
+    page.goto(base_url + "privacy/")
+    status = page.locator("#storage-status")
+    page.wait_for_function("() => document.getElementById('storage-status').textContent.includes('ありません')")
+    page.evaluate("localStorage.setItem('left-by-something-else', '1')")
+    page.click("#storage-clear")
+    page.wait_for_function("() => document.getElementById('storage-status').textContent.includes('消去しました')")
+    assert "localStorage 1 件" in status.inner_text()
+    assert page.evaluate("localStorage.length") == 0
