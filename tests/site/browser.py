@@ -15,12 +15,18 @@ import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -34,11 +40,15 @@ def launch(playwright: Any) -> Any:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript",
-                      ".wasm": "application/wasm", ".pagefind": "application/octet-stream"}
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+        ".pagefind": "application/octet-stream",
+    }
     not_found_page: Path | None = None
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
@@ -85,7 +95,8 @@ def serve(root: Path, prefix: str = "/") -> Iterator[str]:
 # the page's own through this listener, a worker's through Chromium's console error.
 _REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`);
+  console.error(
+    `CSP violation: ${event.violatedDirective} ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`);
 });
 """
 
@@ -106,8 +117,11 @@ class Watch:
     @property
     def foreign_requests(self) -> list[str]:
         """Requests to any host but the site's own (data: and blob: URLs never leave the browser)."""
-        return [u for u in self.requests if urllib.parse.urlsplit(u).netloc != self.origin
-                and not u.startswith(("data:", "blob:"))]
+        return [
+            u
+            for u in self.requests
+            if urllib.parse.urlsplit(u).netloc != self.origin and not u.startswith(("data:", "blob:"))
+        ]
 
 
 def watch(page: Any, base_url: str) -> Watch:
@@ -118,6 +132,31 @@ def watch(page: Any, base_url: str) -> Watch:
     page.on("response", lambda response: seen.failed.append(response.url) if response.status >= 400 else None)
     page.on("pageerror", lambda error: seen.errors.append(str(error)))
     page.on("console", lambda message: seen.errors.append(message.text) if message.type == "error" else None)
-    page.on("worker", lambda worker: worker.on(
-        "console", lambda message: seen.errors.append(message.text) if message.type == "error" else None))
+    page.on(
+        "worker",
+        lambda worker: worker.on(
+            "console", lambda message: seen.errors.append(message.text) if message.type == "error" else None
+        ),
+    )
     return seen
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2, levels A and AA (JIS X 8341-3:2016 is WCAG 2.0 AA; the later ones are stricter).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's WCAG A/AA violations on the page as it is now, one line per rule and element.
+
+    axe is put into the page by the test (through the DevTools protocol, which the page's
+    Content-Security-Policy does not govern); the site itself never loads it."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        """tags => axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] })
+             .then(r => r.violations.flatMap(v => v.nodes.map(
+               n => `${v.id}: ${n.target.join(" ")}: ${n.failureSummary}`)))""",
+        AXE_TAGS,
+    )
+    return list(found)

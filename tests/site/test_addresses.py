@@ -39,7 +39,7 @@ def served(request: pytest.FixtureRequest, site: Path) -> Iterator[tuple[str, st
 
 
 def test_the_simulator_and_its_citations_work_at_the_sites_path(browser: Any, served: tuple[str, str]) -> None:
-    base, site_url = served
+    base, _ = served
     context = browser.new_context(locale="ja-JP")
     page = context.new_page()
     seen = watch(page, base)

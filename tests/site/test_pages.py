@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +11,11 @@ import pytest
 
 import calculator
 from tests.site.browser import watch
-from tests.site.test_build import PAGES
-
+from tests.site.test_build import ALL_PAGES
 
 # Every page, and the search page with a query. (404.html links its files under site_url's path:
 # tests/site/test_addresses.py opens it where the site is served at that path.)
-VISITS = [p.removesuffix("index.html") for p in PAGES if p != "search/index.html"] + ["search/#q=介護ソフト"]
+VISITS = [p for p in ALL_PAGES if p != "search/"] + ["search/#q=介護ソフト"]
 
 
 @pytest.mark.parametrize("path", VISITS)

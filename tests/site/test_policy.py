@@ -8,8 +8,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.site.browser import serve, watch
 from tests.site.test_simulator import GOLDEN, fill_case, open_simulator, wait_for_subsidy
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import calculator
+from tests.site.browser import watch
 
 FIRST_RESULT_TIMEOUT = 60_000  # a cold Pyodide boot takes a few seconds on two cores
 
@@ -51,25 +51,60 @@ def fill_case(page: Any, case: dict[str, Any]) -> None:
 def wait_for_subsidy(page: Any, amount: int) -> None:
     page.wait_for_function(
         "t => { const e = document.getElementById('sim-subsidy'); return e && e.textContent === t; }",
-        arg=yen_text(amount), timeout=10_000,
+        arg=yen_text(amount),
+        timeout=10_000,
     )
 
 
 GOLDEN = [
     # (case, expected subsidy): each worked out from the documents in tests/engine/golden as well.
-    ({"scheme": "ibaraki-2023", "ict_staff_fte": 31, "prior_subsidy_yen": 1000000,
-      "items": [{"category": "care_software", "amount_yen": "500万円"}]}, 1_600_000),
-    ({"scheme": "ibaraki-2023", "ict_staff_fte": "10.5",
-      "items": [{"category": "care_software", "amount_yen": 3000000}]}, 1_000_000),
-    ({"scheme": "ibaraki-2023", "ict_staff_fte": 12, "ikkan_achieved": True,
-      "items": [{"category": "devices", "amount_yen": 333333}, {"category": "pc_printer", "amount_yen": 200000}]},
-     166_666),
+    (
+        {
+            "scheme": "ibaraki-2023",
+            "ict_staff_fte": 31,
+            "prior_subsidy_yen": 1000000,
+            "items": [{"category": "care_software", "amount_yen": "500万円"}],
+        },
+        1_600_000,
+    ),
+    (
+        {
+            "scheme": "ibaraki-2023",
+            "ict_staff_fte": "10.5",
+            "items": [{"category": "care_software", "amount_yen": 3000000}],
+        },
+        1_000_000,
+    ),
+    (
+        {
+            "scheme": "ibaraki-2023",
+            "ict_staff_fte": 12,
+            "ikkan_achieved": True,
+            "items": [{"category": "devices", "amount_yen": 333333}, {"category": "pc_printer", "amount_yen": 200000}],
+        },
+        166_666,
+    ),
     ({"scheme": "yamaguchi-2022", "items": [{"category": "care_software", "amount_yen": 123456}]}, 61_000),
-    ({"scheme": "yamaguchi-2022", "higher_rate_conditions": ["life_csv"],
-      "items": [{"category": "care_software", "amount_yen": 123456}]}, 92_000),
-    ({"scheme": "yamaguchi-2022", "ikkan_achieved": True, "prior_subsidy_yen": 300000,
-      "items": [{"category": "devices", "amount_yen": 600000},
-                {"category": "maintenance", "amount_yen": 100000, "payment": "lease"}]}, 100_000),
+    (
+        {
+            "scheme": "yamaguchi-2022",
+            "higher_rate_conditions": ["life_csv"],
+            "items": [{"category": "care_software", "amount_yen": 123456}],
+        },
+        92_000,
+    ),
+    (
+        {
+            "scheme": "yamaguchi-2022",
+            "ikkan_achieved": True,
+            "prior_subsidy_yen": 300000,
+            "items": [
+                {"category": "devices", "amount_yen": 600000},
+                {"category": "maintenance", "amount_yen": 100000, "payment": "lease"},
+            ],
+        },
+        100_000,
+    ),
     ({"scheme": "yamaguchi-2022", "items": [{"category": "devices", "amount_yen": 200000}]}, 0),
 ]
 
@@ -98,9 +133,19 @@ def test_the_first_result_appears_without_a_click(page: Any, base_url: str) -> N
     ("field", "value", "selector", "message"),
     [
         ("staff", "0", "#sim-staff-ibaraki-2023", "人数は0より大きい数で入力してください（「0」）"),
-        ("staff", "たくさん", "#sim-staff-ibaraki-2023", "人数を数値で入力してください（「たくさん」は読み取れません）"),
+        (
+            "staff",
+            "たくさん",
+            "#sim-staff-ibaraki-2023",
+            "人数を数値で入力してください（「たくさん」は読み取れません）",
+        ),
         ("amount", "-5", ".sim-item [data-name=amount_yen]", "金額はマイナスにできません（「-5」）"),
-        ("amount", "1.5", ".sim-item [data-name=amount_yen]", "金額は1円単位で入力してください（「1.5」には1円未満の端数があります）"),
+        (
+            "amount",
+            "1.5",
+            ".sim-item [data-name=amount_yen]",
+            "金額は1円単位で入力してください（「1.5」には1円未満の端数があります）",
+        ),
         ("prior", "abc", "#sim-prior", "金額を数値で入力してください（「abc」は読み取れません）"),
     ],
 )
@@ -111,7 +156,7 @@ def test_bad_input_gets_the_engines_message_at_the_field_and_no_number(
     page.locator(selector).first.fill(value)
     control = page.locator(selector).first
     page.wait_for_function("s => document.querySelector(s).getAttribute('aria-invalid') === 'true'", arg=selector)
-    error_id = [i for i in control.get_attribute("aria-describedby").split() if i.endswith("-error")][0]
+    error_id = next(i for i in control.get_attribute("aria-describedby").split() if i.endswith("-error"))
     assert page.inner_text(f"#{error_id}") == message
     assert page.locator("#sim-subsidy").count() == 0, "no number may be shown for an invalid case"
 
@@ -173,15 +218,12 @@ def test_a_killed_worker_is_restarted_and_nothing_typed_is_lost(page: Any, base_
 
 
 def test_no_request_leaves_the_origin(page: Any, base_url: str) -> None:
-    origin = urllib.parse.urlsplit(base_url).netloc
-    requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
+    seen = watch(page, base_url)
     open_simulator(page, base_url)
     fill_case(page, GOLDEN[0][0])
     wait_for_subsidy(page, GOLDEN[0][1])
-    others = [u for u in requested if urllib.parse.urlsplit(u).netloc not in (origin, "") and not u.startswith(("data:", "blob:"))]
-    assert others == []
-    assert any(u.endswith("pyodide.asm.wasm") for u in requested)
+    assert seen.foreign_requests == []
+    assert any(u.endswith("pyodide.asm.wasm") for u in seen.requests)
 
 
 def test_without_webassembly_the_page_says_so_in_japanese(browser: Any, base_url: str) -> None:

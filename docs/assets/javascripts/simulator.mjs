@@ -180,7 +180,11 @@ function addRow(values = {}) {
     row.querySelector(`[data-name="${name}"]`).setAttribute("aria-describedby", `${hint.id} ${uid}-${name}-error`);
   }
   row.querySelector(".sim-item__remove").addEventListener("click", () => {
+    // Focus must not fall back to the page's start: it goes to the row that takes this one's place,
+    // or the one before it, or the button that adds a row.
+    const neighbour = row.nextElementSibling || row.previousElementSibling;
     row.remove();
+    (neighbour ? neighbour.querySelector('[data-name="category"]') : $("sim-add-item")).focus();
     renumberRows();
     scheduleCalculation();
   });
@@ -192,7 +196,7 @@ function addRow(values = {}) {
 function renumberRows() {
   [...itemsBox.children].forEach((row, n) => {
     row.querySelector(".sim-item__legend").textContent = `経費 ${n + 1}`;
-    row.querySelector(".sim-item__remove").setAttribute("aria-label", `経費 ${n + 1} を削除`);
+    row.querySelector(".sim-item__remove").setAttribute("aria-label", `この行を削除（経費 ${n + 1}）`);
   });
   updateHints();
 }

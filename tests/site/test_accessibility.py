@@ -1,0 +1,137 @@
+"""Accessibility to JIS X 8341-3:2016 level AA (WCAG 2.x AA), measured in Chromium: axe-core on every
+page and on the simulator's states, keyboard-only use, visible focus, 200 % zoom and narrow screens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.site.browser import axe_violations
+from tests.site.test_pages import VISITS
+from tests.site.test_simulator import open_simulator, wait_for_subsidy
+
+
+def settle(page: Any, path: str) -> None:
+    page.wait_for_load_state("networkidle")
+    if "#q=" in path:
+        page.wait_for_selector("#search-results li")
+    if path.startswith("simulator/"):
+        page.wait_for_selector("#sim-subsidy", timeout=60_000)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_page_has_a_wcag_a_or_aa_violation(browser: Any, base_url: str, width: int) -> None:
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    found = {}
+    for path in VISITS:
+        page.goto(base_url + path)
+        settle(page, path)
+        found[path or "/"] = axe_violations(page)
+    context.close()
+    assert {path: v for path, v in found.items() if v} == {}
+    assert len(found) == len(VISITS) == 23
+
+
+def test_the_simulator_with_errors_shown_and_rows_added_has_no_violation(page: Any, base_url: str) -> None:
+    open_simulator(page, base_url)
+    page.click("#sim-add-item")
+    page.locator(".sim-item [data-name=amount_yen]").last.fill("十万")
+    page.fill("#sim-staff-ibaraki-2023", "-3")
+    page.wait_for_selector(".sim-invalid")
+    assert page.locator("[aria-invalid=true]").count() == 2
+    assert axe_violations(page) == []
+    page.select_option("#sim-scheme", "yamaguchi-2022")  # the other scheme's fields and hints
+    page.locator(".sim-item [data-name=amount_yen]").last.fill("100000")
+    page.wait_for_selector("#sim-subsidy")
+    assert axe_violations(page) == []
+
+
+def focus_is_visible(page: Any) -> bool:
+    """The focused element (or, for a file field hidden behind its label, the label) draws an outline
+    or a focus ring (box-shadow)."""
+    return bool(
+        page.evaluate("""() => {
+        let shown = document.activeElement;
+        if (shown.classList.contains("visually-hidden") && shown.labels && shown.labels.length) shown = shown.labels[0];
+        const s = getComputedStyle(shown);
+        return (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none";
+    }""")
+    )
+
+
+def test_the_simulator_can_be_completed_by_keyboard_alone_with_visible_focus(page: Any, base_url: str) -> None:
+    """From the page's first Tab to a new result: only Tab, arrows, Enter and typing."""
+    open_simulator(page, base_url)
+    page.mouse.move(0, 0)
+
+    def tab_to(predicate: str, limit: int = 80) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            assert page.evaluate("() => document.activeElement !== document.body"), "focus was lost"
+            assert focus_is_visible(page), page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+            if page.evaluate(predicate):
+                return
+        raise AssertionError(f"Tab never reached {predicate}")
+
+    tab_to("() => document.activeElement.id === 'sim-scheme'")
+    page.keyboard.press("ArrowDown")  # 山口県 令和4年度
+    tab_to("() => document.activeElement.classList.contains('sim-item__remove')")
+    page.keyboard.press("Enter")  # the example's expense goes; focus moves to the button that adds one
+    page.wait_for_function("() => !document.querySelector('.sim-item')")
+    assert page.evaluate("() => document.activeElement.id") == "sim-add-item"
+    page.keyboard.press("Enter")
+    tab_to("() => document.activeElement.dataset.name === 'amount_yen'")
+    page.keyboard.type("20万円")
+    wait_for_subsidy(page, 100_000)  # 200,000 × 1/2 (概要 2(5)②)
+    assert page.input_value("#sim-scheme") == "yamaguchi-2022"
+    assert page.locator(".sim-item").count() == 1
+    assert page.get_attribute("#sim-result", "aria-live") == "polite"
+
+
+@pytest.mark.parametrize(("width", "zoom"), [(390, 1.0), (320, 1.0), (1280, 2.0)])
+def test_no_page_scrolls_sideways_on_a_phone_or_at_200_percent_text(
+    browser: Any, base_url: str, width: int, zoom: float
+) -> None:
+    """390 px (a phone), 320 px (WCAG 1.4.10 reflow) and text enlarged to 200 % (1.4.4) on a desktop.
+    Wide tables may scroll inside their own box (an exception 1.4.10 allows); the page itself may not."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    wide = {}
+    for path in VISITS:
+        page.goto(base_url + path)
+        settle(page, path)
+        if zoom != 1.0:
+            page.evaluate("z => { document.documentElement.style.fontSize = `${125 * z}%`; }", zoom)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            wide[path] = overflow
+    context.close()
+    assert wide == {}
+
+
+def contrast(rgb_a: str, rgb_b: str = "rgb(255, 255, 255)") -> float:
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours (rgba blended over white)."""
+
+    def luminance(css: str) -> float:
+        parts = [float(x) for x in css[css.index("(") + 1 : -1].replace("/", ",").split(",")]
+        alpha = parts[3] if len(parts) > 3 else 1.0
+        channels = [(c * alpha + 255 * (1 - alpha)) / 255 for c in parts[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(rgb_a), luminance(rgb_b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_checklist_boxes_stand_out_from_the_page_ticked_or_not(page: Any, base_url: str) -> None:
+    """Non-text contrast (1.4.11), which axe does not measure: the boxes are the only sign of the control."""
+    page.goto(base_url + "ibaraki-2023/requirements/")
+    colour = "() => getComputedStyle(document.querySelector('.task-list-indicator'), '::before').backgroundColor"
+    unticked = page.evaluate(colour)
+    page.locator("article input[type=checkbox]").first.check(force=True)
+    ticked = page.evaluate(colour)
+    assert contrast(unticked) >= 3.0, unticked
+    assert contrast(ticked) >= 3.0, ticked
+    assert contrast("rgb(0, 230, 118)") < 3.0  # Material's own green: the check above can fail
