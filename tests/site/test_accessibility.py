@@ -31,7 +31,7 @@ def test_no_page_has_a_wcag_a_or_aa_violation(browser: Any, base_url: str, width
         found[path or "/"] = axe_violations(page)
     context.close()
     assert {path: v for path, v in found.items() if v} == {}
-    assert len(found) == len(VISITS) == 23
+    assert len(found) == len(VISITS) == 24
 
 
 def test_the_simulator_with_errors_shown_and_rows_added_has_no_violation(page: Any, base_url: str) -> None:
@@ -42,6 +42,15 @@ def test_the_simulator_with_errors_shown_and_rows_added_has_no_violation(page: A
     page.wait_for_selector(".sim-invalid")
     assert page.locator("[aria-invalid=true]").count() == 2
     assert axe_violations(page) == []
+    # The summary names the fields in words (not "the red ones") and each link puts focus in its field.
+    summary = page.locator(".sim-invalid li")
+    assert summary.count() == 2
+    texts = summary.all_inner_texts()
+    assert any(t.startswith("ICTの活用が見込まれる職員数") and "マイナス" in t for t in texts), texts
+    assert any(t.startswith("経費 2 の金額") for t in texts), texts
+    page.locator(".sim-invalid li a").last.press("Enter")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-invalid')") == "true"
+    assert page.evaluate("() => document.activeElement.dataset.name") == "amount_yen"
     page.select_option("#sim-scheme", "yamaguchi-2022")  # the other scheme's fields and hints
     page.locator(".sim-item [data-name=amount_yen]").last.fill("100000")
     page.wait_for_selector("#sim-subsidy")

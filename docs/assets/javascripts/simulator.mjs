@@ -303,8 +303,25 @@ function controlFor(field) {
   return null;
 }
 
+function labelOf(control) {
+  const legend = control.closest(".sim-item")?.querySelector(".sim-item__legend")?.textContent;
+  const label = control.labels && control.labels.length ? control.labels[0].textContent.trim() : control.name;
+  return legend ? `${legend} の${label}` : label;
+}
+
+// A link of the error summary puts the keyboard focus in its field (a fragment link alone would only
+// scroll, and would replace a shared link's #case=...).
+resultBody.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[data-focus]");
+  if (!link) return;
+  event.preventDefault();
+  $(link.dataset.focus)?.focus();
+});
+
+// The summary names each field to fix and links to it (WCAG 3.3.1, and 1.3.3: not "the red ones").
 function showErrors(errors) {
   const general = [];
+  const fields = [];
   for (const error of errors) {
     const control = controlFor(error.field);
     const target = control && control.getAttribute("aria-describedby");
@@ -313,16 +330,17 @@ function showErrors(errors) {
       control.setAttribute("aria-invalid", "true");
       box.textContent = error.message;
       box.hidden = false;
+      if (!control.id) control.id = `${box.id}-control`;
+      fields.push(`<li><a href="#${control.id}" data-focus="${control.id}">${escapeHtml(labelOf(control))}</a>: ${escapeHtml(error.message)}</li>`);
     } else {
-      general.push(error.field ? `${error.field}: ${error.message}` : error.message);
+      general.push(`<li>${escapeHtml(error.field ? `${error.field}: ${error.message}` : error.message)}</li>`);
     }
   }
   resultEmpty.hidden = true;
   resultBody.hidden = false;
   resultBody.innerHTML =
-    `<div class="sim-invalid"><p><strong>入力を確かめてください。</strong>赤い字のところを直すと、結果が表示されます。</p>` +
-    (general.length ? `<ul>${general.map((g) => `<li>${escapeHtml(g)}</li>`).join("")}</ul>` : "") +
-    `</div>`;
+    `<div class="sim-invalid"><p><strong>入力を確かめてください。</strong>次の欄を直すと、結果が表示されます。</p>` +
+    `<ul>${fields.join("")}${general.join("")}</ul></div>`;
 }
 
 // --- the result ---------------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+"""The prefecture's name and contact, from mkdocs.yml `extra.brand`, wherever a page names them.
+
+A page writes `[[brand:publisher]]` or `[[brand:contact]]` (a link); the footer template reads the
+same keys. A prefecture adopting the site edits only mkdocs.yml, never a page or a template, and a
+missing or unknown key fails the build with its name.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+REQUIRED: Final = ("publisher", "contact_text", "contact_url")
+MARK: Final = re.compile(r"\[\[brand:([a-z_]+)\]\]")
+
+
+def brand(config: MkDocsConfig) -> dict[str, str]:
+    values = (config.extra or {}).get("brand") or {}
+    missing = [key for key in REQUIRED if not str(values.get(key, "")).strip()]
+    if missing:
+        raise PluginError(f"mkdocs.yml の extra.brand に {', '.join(missing)} がありません（docs/for-prefectures.md）")
+    return {key: str(value) for key, value in values.items()}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    brand(config)  # fail before anything is built
+    return config
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    values = brand(config)
+    values["contact"] = f"[{values['contact_text']}]({values['contact_url']})"
+
+    def filled(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in values:
+            raise PluginError(f"{page.file.src_uri}: [[brand:{key}]] の {key} は extra.brand にありません")
+        return values[key]
+
+    return MARK.sub(filled, markdown)
