@@ -9,75 +9,76 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Final
 
+from calculator._errors import shown
+
 MAX_YEN: Final = 10**12  # 1兆円: far above any quote, low enough to keep arithmetic honest
 MAX_STAFF: Final = 100_000
+MAX_DIGITS: Final = 40  # more digits than any amount or head count needs; refused, never rounded
 
-_NUMBER: Final = re.compile(r"\d+(?:\.\d+)?")
+# ASCII digits only (NFKC has already made full-width digits ASCII): "٣٤" is not read as 34.
+_NUMBER: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _UNITS: Final = (("万円", 10_000), ("千円", 1_000), ("万", 10_000), ("千", 1_000), ("円", 1))
 
 
-def _shown(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= 30 else text[:29] + "…"
+def _number(value: object, *, what: str, units: bool) -> Fraction:
+    """The exact number in `value`, or ValueError with a Japanese message.
 
-
-def _decimal(value: object, *, what: str) -> Decimal:
-    """The number in `value`, or ValueError with a Japanese message."""
+    Exact (a Fraction, never a Decimal in a 28-digit context): "1.00000000000000000000000000001"
+    must be seen to have a fraction of a yen, not be rounded to 1 first."""
     if isinstance(value, bool) or value is None:
-        raise ValueError(f"{what}を数値で入力してください（「{_shown(value)}」は数値ではありません）")
+        raise ValueError(f"{what}を数値で入力してください（「{shown(value)}」は数値ではありません）")
     if isinstance(value, int):
-        return Decimal(value)
+        return Fraction(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"{what}を数値で入力してください（「{_shown(value)}」は数値ではありません）")
-        return Decimal(repr(value))
+            raise ValueError(f"{what}を数値で入力してください（「{shown(value)}」は数値ではありません）")
+        return Fraction(repr(value))
     if not isinstance(value, str):
-        raise ValueError(f"{what}を数値で入力してください（「{_shown(value)}」は数値ではありません）")
+        raise ValueError(f"{what}を数値で入力してください（「{shown(value)}」は数値ではありません）")
     text = unicodedata.normalize("NFKC", value).strip().replace(",", "").replace(" ", "")
     if not text:
         raise ValueError(f"{what}を入力してください")
     if text.startswith(("-", "−", "▲", "△")):
-        raise ValueError(f"{what}はマイナスにできません（「{_shown(value)}」）")
-    text = text.removeprefix("¥").removeprefix("\\")
+        raise ValueError(f"{what}はマイナスにできません（「{shown(value)}」）")
     multiplier = 1
-    for suffix, factor in _UNITS:
-        if text.endswith(suffix):
-            text, multiplier = text[: -len(suffix)], factor
-            break
-    if what == "人数":
+    if units:
+        text = text.removeprefix("¥").removeprefix("\\")
+        for suffix, factor in _UNITS:
+            if text.endswith(suffix):
+                text, multiplier = text[: -len(suffix)], factor
+                break
+    else:
         text = text.removesuffix("人")
     if not _NUMBER.fullmatch(text):
-        raise ValueError(f"{what}を数値で入力してください（「{_shown(value)}」は読み取れません）")
-    try:
-        return Decimal(text) * multiplier
-    except InvalidOperation:  # pragma: no cover - the pattern above admits only valid decimals
-        raise ValueError(f"{what}を数値で入力してください（「{_shown(value)}」は読み取れません）") from None
+        raise ValueError(f"{what}を数値で入力してください（「{shown(value)}」は読み取れません）")
+    if len(text) > MAX_DIGITS:
+        raise ValueError(f"{what}の桁が多すぎます（「{shown(value)}」）")
+    return Fraction(text) * multiplier
 
 
 def parse_yen(value: object) -> int:
     """Whole yen from an int or an operator's string; ValueError (Japanese) otherwise."""
-    amount = _decimal(value, what="金額")
+    amount = _number(value, what="金額", units=True)
     if amount < 0:
-        raise ValueError(f"金額はマイナスにできません（「{_shown(value)}」）")
-    if amount != amount.to_integral_value():
-        raise ValueError(f"金額は1円単位で入力してください（「{_shown(value)}」には1円未満の端数があります）")
+        raise ValueError(f"金額はマイナスにできません（「{shown(value)}」）")
+    if amount.denominator != 1:
+        raise ValueError(f"金額は1円単位で入力してください（「{shown(value)}」には1円未満の端数があります）")
     if amount > MAX_YEN:
-        raise ValueError(f"金額が大きすぎます（「{_shown(value)}」。1兆円以下で入力してください）")
+        raise ValueError(f"金額が大きすぎます（「{shown(value)}」。1兆円以下で入力してください）")
     return int(amount)
 
 
 def parse_staff(value: object) -> Fraction:
     """A head count (常勤換算, so fractions such as 10.5 are allowed), greater than zero."""
-    count = _decimal(value, what="人数")
+    count = _number(value, what="人数", units=False)
     if count <= 0:
-        raise ValueError(f"人数は0より大きい数で入力してください（「{_shown(value)}」）")
+        raise ValueError(f"人数は0より大きい数で入力してください（「{shown(value)}」）")
     if count > MAX_STAFF:
-        raise ValueError(f"人数が大きすぎます（「{_shown(value)}」）")
-    return Fraction(count)
+        raise ValueError(f"人数が大きすぎます（「{shown(value)}」）")
+    return count
 
 
 def format_yen(amount: int) -> str:

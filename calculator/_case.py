@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from calculator._amounts import parse_staff, parse_yen
-from calculator._errors import FieldError, InputError
+from calculator._errors import FieldError, InputError, shown
 from calculator._scheme import Scheme
 from calculator._vocabulary import CATEGORY_IDS, ITEM_PARTS, PAYMENT_IDS
 
@@ -82,7 +82,7 @@ class Case:
             data["facility_name"] = self.facility_name
         if self.ict_staff_fte is not None:
             staff = self.ict_staff_fte
-            data["ict_staff_fte"] = staff.numerator if staff.denominator == 1 else float(staff)
+            data["ict_staff_fte"] = staff_for_file(staff)
         data["ikkan_achieved"] = self.ikkan_achieved
         data["higher_rate_conditions"] = list(self.higher_rate_conditions)
         data["prior_subsidy_yen"] = self.prior_subsidy_yen
@@ -140,6 +140,10 @@ def read_case_file(path: Path | str) -> dict[str, Any]:
         raise InputError(
             [FieldError("", f"ケースファイル「{path.name}」は TOML として読めません（{error}）")]
         ) from None
+    except ValueError:  # an integer of more than 4300 digits (Python's limit for reading one)
+        raise InputError([FieldError("", f"ケースファイル「{path.name}」に桁数の多すぎる数があります")]) from None
+    except RecursionError:
+        raise InputError([FieldError("", f"ケースファイル「{path.name}」は入れ子が深すぎて読めません")]) from None
     if not isinstance(data, dict):
         raise InputError([FieldError("", "ケースファイルの中身は { ... } のオブジェクトにしてください")])
     return data
@@ -155,6 +159,23 @@ def scheme_id_of(data: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InputError([FieldError("scheme", '制度は "ibaraki-2023" のような文字列で指定してください')])
     return value.strip()
+
+
+def staff_for_file(count: Fraction) -> int | float | str:
+    """A head count as a case file writes it, reading back to exactly the same number.
+
+    Whole counts are integers and counts a float holds exactly (10.5) are numbers; any other
+    count is written as its exact decimal text ("20.99999999999999999" as a float would be 21.0,
+    another band of the cap). Counts come from decimal text, so their decimal expansion ends."""
+    if count.denominator == 1:
+        return count.numerator
+    if Fraction(float(count)) == count:
+        return float(count)
+    digits = 0
+    while (count * 10**digits).denominator != 1:
+        digits += 1
+    scaled = str(count.numerator * 10**digits // count.denominator).rjust(digits + 1, "0")
+    return f"{scaled[:-digits]}.{scaled[-digits:]}"
 
 
 class _Parser:
@@ -181,7 +202,7 @@ class _Parser:
         value = table.get(key, False)
         if isinstance(value, bool):
             return value
-        self.error(field, f"true（はい）か false（いいえ）で指定してください（「{value}」）")
+        self.error(field, f"true（はい）か false（いいえ）で指定してください（「{shown(value)}」）")
         return False
 
     def text(self, table: dict[str, Any], key: str, field: str, default: str = "", limit: int = 200) -> str:
@@ -193,6 +214,11 @@ class _Parser:
             return default
         if len(value) > limit:
             self.error(field, f"{limit}文字以内で入力してください")
+            return default
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate is not text: it could not be saved or printed
+            self.error(field, "文字として読めない符号（対になっていないサロゲート）が含まれています")
             return default
         return value.strip()
 
@@ -211,9 +237,9 @@ class _Parser:
             elif entry not in allowed:
                 choices = "、".join(f"{k}（{v}）" for k, v in allowed.items())
                 hint = f"使えるのは {choices}" if allowed else none_message
-                self.error(field, f"「{entry}」は{self.scheme.name}の制度にありません。{hint}")
+                self.error(field, f"「{shown(entry)}」は{self.scheme.name}の制度にありません。{hint}")
             elif entry in chosen:
-                self.error(field, f"「{entry}」が2回指定されています")
+                self.error(field, f"「{shown(entry)}」が2回指定されています")
             else:
                 chosen.append(entry)
         return tuple(chosen)
@@ -222,7 +248,8 @@ class _Parser:
         for key in table:
             if key not in allowed:
                 self.error(
-                    f"{prefix}{key}", f"「{key}」という項目はこの制度のケースにありません（綴りを確認してください）"
+                    f"{prefix}{shown(key, 60)}",
+                    f"「{shown(key)}」という項目はこの制度のケースにありません（綴りを確認してください）",
                 )
 
     def item(self, raw: object, n: int) -> Item | None:
@@ -237,15 +264,16 @@ class _Parser:
         category = raw.get("category")
         if category is None:
             self.error(f"{prefix}.category", "経費の区分を指定してください")
-        elif category not in CATEGORY_IDS and self.scheme.category(str(category)) is None:
+        elif not isinstance(category, str) or (category not in CATEGORY_IDS and self.scheme.category(category) is None):
             self.error(
-                f"{prefix}.category", f"「{category}」という区分はありません（使えるのは {', '.join(CATEGORY_IDS)}）"
+                f"{prefix}.category",
+                f"「{shown(category)}」という区分はありません（使えるのは {', '.join(CATEGORY_IDS)}）",
             )
         payment = raw.get("payment", "purchase")
         if payment not in PAYMENT_IDS:
             self.error(
                 f"{prefix}.payment",
-                f"「{payment}」という支払方法はありません"
+                f"「{shown(payment)}」という支払方法はありません"
                 "（purchase: 購入、lease: リース・レンタル、monthly: 月額払い）",
             )
         amount = self.yen(raw, "amount_yen", f"{prefix}.amount_yen")
@@ -259,12 +287,22 @@ class _Parser:
         recurring = raw.get("recurring")
         if recurring is not None and not isinstance(recurring, bool):
             self.error(
-                f"{prefix}.recurring", f"true（恒常的な費用）か false（一回限り）で指定してください（「{recurring}」）"
+                f"{prefix}.recurring",
+                f"true（恒常的な費用）か false（一回限り）で指定してください（「{shown(recurring)}」）",
             )
             recurring = None
         name = self.text(raw, "name", f"{prefix}.name") or f"経費{n + 1}"
         marked = frozenset(f for f in flags if self.boolean(raw, f, f"{prefix}.{f}"))
-        return Item(str(category), name, amount, tax, str(payment), other, marked, recurring)
+        return Item(
+            category if isinstance(category, str) else "",
+            name,
+            amount,
+            tax,
+            payment if isinstance(payment, str) else "",
+            other,
+            marked,
+            recurring,
+        )
 
 
 def parse_case(data: object, scheme: Scheme) -> Case:

@@ -9,6 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def shown(value: object, limit: int = 30) -> str:
+    """`value` as it may appear inside a message: short, and printable whatever it is.
+
+    str() of an int over 4300 digits raises ValueError, and a lone surrogate cannot be printed to
+    a UTF-8 terminal, so neither may reach a message as it is."""
+    try:
+        text = str(value)
+    except ValueError:
+        return "（桁数の多すぎる数）"
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem with one field of a case, e.g. ``items[2].amount_yen``."""

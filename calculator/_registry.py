@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-from calculator._errors import FieldError, UnknownSchemeError
+from calculator._errors import FieldError, UnknownSchemeError, shown
 from calculator._loader import load_scheme
 from calculator._scheme import Scheme
 
@@ -34,7 +34,9 @@ def get_scheme(scheme_id: str) -> Scheme:
     path = scheme_paths().get(scheme_id)
     if path is None:
         known = "、".join(scheme_ids())
-        raise UnknownSchemeError([FieldError("scheme", f"「{scheme_id}」という制度はありません（使えるのは {known}）")])
+        raise UnknownSchemeError(
+            [FieldError("scheme", f"「{shown(scheme_id)}」という制度はありません（使えるのは {known}）")]
+        )
     return load_scheme(path)
 
 

@@ -49,6 +49,17 @@ def test_parse_yen_accepts_what_operators_write(written: object, yen: int) -> No
         (1.5, "金額は1円単位で入力してください（「1.5」には1円未満の端数があります）"),
         ("1.23456万円", "金額は1円単位で入力してください（「1.23456万円」には1円未満の端数があります）"),
         (10**12 + 1, "金額が大きすぎます（「1000000000001」。1兆円以下で入力してください）"),
+        # Found by fuzzing (bench/fuzz_engine.py): exact arithmetic, no 28-digit rounding first.
+        (
+            "1.00000000000000000000000000001",
+            "金額は1円単位で入力してください（「1.000000000000000000000000000…」には1円未満の端数があります）",
+        ),
+        (
+            "1.0000000000000000000000000001万円",
+            "金額は1円単位で入力してください（「1.000000000000000000000000000…」には1円未満の端数があります）",
+        ),
+        ("1" * 41, "金額の桁が多すぎます（「11111111111111111111111111111…」）"),
+        ("٣٤", "金額を数値で入力してください（「٣٤」は読み取れません）"),  # Arabic-Indic digits
     ],
 )
 def test_parse_yen_refuses_with_a_message_to_the_letter(written: object, message: str) -> None:
@@ -73,6 +84,8 @@ def test_parse_staff_keeps_exact_fractions(written: object, count: Fraction) -> 
         ("-3", "人数はマイナスにできません（「-3」）"),
         ("十人", "人数を数値で入力してください（「十人」は読み取れません）"),
         (100001, "人数が大きすぎます（「100001」）"),
+        ("10円", "人数を数値で入力してください（「10円」は読み取れません）"),  # money units are not people
+        ("100000.0000000000000000000000000005", "人数が大きすぎます（「100000.0000000000000000000000…」）"),
     ],
 )
 def test_parse_staff_refuses_with_a_message_to_the_letter(written: object, message: str) -> None:
@@ -85,3 +98,10 @@ def test_formatting() -> None:
     assert format_yen(1234567) == "1,234,567円"
     assert format_staff(Fraction(21, 2)) == "10.5人"
     assert format_staff(Fraction(31)) == "31人"
+
+
+def test_an_integer_too_long_to_print_is_refused_in_japanese() -> None:
+    """str() of an int over 4300 digits raises ValueError; the message must not depend on it."""
+    with pytest.raises(ValueError) as raised:
+        parse_yen(10**5000)
+    assert str(raised.value) == "金額が大きすぎます（「（桁数の多すぎる数）」。1兆円以下で入力してください）"
