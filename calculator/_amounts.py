@@ -16,11 +16,19 @@ from calculator._errors import shown
 
 MAX_YEN: Final = 10**12  # 1兆円: far above any quote, low enough to keep arithmetic honest
 MAX_STAFF: Final = 100_000
-MAX_DIGITS: Final = 40  # more digits than any amount or head count needs; refused, never rounded
+MAX_DIGITS: Final = 40  # characters of the number (digits and point): more than any needs; refused, never rounded
 
 # ASCII digits only (NFKC has already made full-width digits ASCII): "٣٤" is not read as 34.
 _NUMBER: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _UNITS: Final = (("万円", 10_000), ("千円", 1_000), ("万", 10_000), ("千", 1_000), ("円", 1))
+
+
+def _compatibility_form(ch: str) -> bool:
+    """A character NFKC would turn into something else that is not a full-width form or space.
+
+    Full-width digits and signs are how operators type (１２０万円); but NFKC would also read a
+    circled "①" or a superscript "²" as a digit, and "①120万円" as 1120万円."""
+    return unicodedata.normalize("NFKC", ch) != ch and not ("\uff01" <= ch <= "\uffee" or ch == "\u3000")
 
 
 def _number(value: object, *, what: str, units: bool) -> Fraction:
@@ -38,6 +46,8 @@ def _number(value: object, *, what: str, units: bool) -> Fraction:
         return Fraction(repr(value))
     if not isinstance(value, str):
         raise ValueError(f"{what}を数値で入力してください（「{shown(value)}」は数値ではありません）")
+    if any(_compatibility_form(ch) for ch in value):
+        raise ValueError(f"{what}を数値で入力してください（「{shown(value)}」は読み取れません）")
     text = unicodedata.normalize("NFKC", value).strip().replace(",", "").replace(" ", "")
     if not text:
         raise ValueError(f"{what}を入力してください")

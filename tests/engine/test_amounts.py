@@ -60,6 +60,8 @@ def test_parse_yen_accepts_what_operators_write(written: object, yen: int) -> No
         ),
         ("1" * 41, "金額の桁が多すぎます（「11111111111111111111111111111…」）"),
         ("٣٤", "金額を数値で入力してください（「٣٤」は読み取れません）"),  # Arabic-Indic digits
+        ("①120万円", "金額を数値で入力してください（「①120万円」は読み取れません）"),  # not 1120万円 (NFKC)
+        ("1²", "金額を数値で入力してください（「1²」は読み取れません）"),
     ],
 )
 def test_parse_yen_refuses_with_a_message_to_the_letter(written: object, message: str) -> None:
@@ -85,6 +87,7 @@ def test_parse_staff_keeps_exact_fractions(written: object, count: Fraction) -> 
         ("十人", "人数を数値で入力してください（「十人」は読み取れません）"),
         (100001, "人数が大きすぎます（「100001」）"),
         ("10円", "人数を数値で入力してください（「10円」は読み取れません）"),  # money units are not people
+        ("⑳", "人数を数値で入力してください（「⑳」は読み取れません）"),
         ("100000.0000000000000000000000000005", "人数が大きすぎます（「100000.0000000000000000000000…」）"),
     ],
 )
