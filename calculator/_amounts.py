@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
@@ -43,7 +44,14 @@ def _number(value: object, *, what: str, units: bool) -> Fraction:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError(f"{what}を数値で入力してください（「{shown(value)}」は数値ではありません）")
-        return Fraction(repr(value))
+        # The float's shortest decimal, without an exponent, read by the same rules as text: 9e-285
+        # has too many digits, as "0.000…9" typed would (and a case file could not write it back).
+        plain = format(Decimal(repr(value)), "f")
+        if plain.startswith("-"):
+            raise ValueError(f"{what}はマイナスにできません（「{shown(value)}」）")
+        if len(plain) > MAX_DIGITS:
+            raise ValueError(f"{what}の桁が多すぎます（「{shown(value)}」）")
+        return Fraction(plain)
     if not isinstance(value, str):
         raise ValueError(f"{what}を数値で入力してください（「{shown(value)}」は数値ではありません）")
     if any(_compatibility_form(ch) for ch in value):

@@ -122,6 +122,12 @@ FOUND_BY_FUZZING = (
         "instead of 1,600,000円)",
         "Case.to_dict() writes it exactly (the text '20.99999999999999999', via staff_for_file)",
     ),
+    Found(
+        "float-exponent",
+        "ict_staff_fte as the JSON number 9.039560168457493e-285",
+        "accepted; Case.to_dict() then wrote its exact decimal (about 300 digits), which did not read back",
+        "a float is read as its shortest decimal by the same rules as text: refused, 「人数の桁が多すぎます」",
+    ),
 )
 HUGE_INT = 10**5000  # str() of an int refuses more than 4300 digits
 # More than the 28 significant digits the old decimal context rounded away; more than MAX_DIGITS.
