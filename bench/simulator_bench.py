@@ -5,16 +5,21 @@ boots the same Pyodide in a module worker and computes 1+1, all measured in this
 
 Reports medians (with min and max) of: cold first result (empty cache, navigation to the first
 subsidy shown), warm first result (second visit, cache kept), recalculation after an edit, and
-bytes transferred; each also as a ratio to the bare page.
+bytes transferred (as this server sends them, uncompressed, and as gzip -6 would send each file, the
+way GitHub Pages compresses); each also as a ratio to the bare page.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +43,25 @@ def median(values: list[float]) -> str:
     return f"{statistics.median(values):8.0f} (min {min(values):.0f}, max {max(values):.0f})"
 
 
-def first_result_ms(page: Any, url: str, bare: bool) -> tuple[float, int]:
+@functools.cache
+def gzip_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=6)) if path.is_file() else 0
+
+
+def gzipped_bytes(site: Path, urls: list[str]) -> int:
+    total = 0
+    for url in urls:
+        relative = urllib.parse.unquote(urllib.parse.urlsplit(url).path).lstrip("/")
+        path = site / relative
+        total += gzip_size(path / "index.html" if path.is_dir() else path)
+    return total
+
+
+def first_result_ms(page: Any, url: str, bare: bool, urls: list[str] | None = None) -> tuple[float, int]:
     sizes: list[int] = []
     page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+    if urls is not None:
+        page.on("requestfinished", lambda request: urls.append(request.url))
     page.goto(url)
     if bare:
         page.wait_for_function("() => window.__done", timeout=120_000)
@@ -75,7 +96,7 @@ def main(runs: int = 5) -> None:
             [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
             cwd=ROOT,
             check=True,
-            env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
         (site / "bench-bare").mkdir()
         (site / "bench-bare" / "index.html").write_text(BARE, encoding="utf-8")
@@ -89,6 +110,8 @@ def main(runs: int = 5) -> None:
                 "sim cold",
                 "sim warm",
                 "sim bytes",
+                "bare gzip bytes",
+                "sim gzip bytes",
                 "recalc",
                 "guide pyodide bytes",
             )
@@ -99,9 +122,11 @@ def main(runs: int = 5) -> None:
                 for name, url, bare in (("bare", base + "bench-bare/", True), ("sim", base + "simulator/", False)):
                     context = browser.new_context()
                     page = context.new_page()
-                    ms, size = first_result_ms(page, url, bare)
+                    urls: list[str] = []
+                    ms, size = first_result_ms(page, url, bare, urls)
                     figures[f"{name} cold"].append(ms)
                     figures[f"{name} bytes"].append(size)
+                    figures[f"{name} gzip bytes"].append(gzipped_bytes(site, urls))
                     page.close()
                     page = context.new_page()  # second visit, HTTP cache kept
                     ms, _ = first_result_ms(page, url, bare)
@@ -144,6 +169,12 @@ def main(runs: int = 5) -> None:
         say(
             f"bytes, simulator               {statistics.median(figures['sim bytes']):10.0f}  "
             f"ratio {statistics.median(figures['sim bytes']) / bare_bytes:.2f}× bare"
+        )
+        bare_gzip = statistics.median(figures["bare gzip bytes"])
+        say(f"bytes gzipped, bare page       {bare_gzip:10.0f}")
+        say(
+            f"bytes gzipped, simulator       {statistics.median(figures['sim gzip bytes']):10.0f}  "
+            f"ratio {statistics.median(figures['sim gzip bytes']) / bare_gzip:.2f}× bare"
         )
         guide_pyodide_bytes = figures["guide pyodide bytes"][0]
         say(f"bytes of Pyodide loaded by a guide page (ibaraki-2023/rate-cap/): {guide_pyodide_bytes:.0f}")

@@ -3,6 +3,10 @@
 - Pyodide comes from the npm package pinned in package-lock.json (`npm ci`); only the files a boot
   fetches are copied: pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip and
   pyodide-lock.json.
+- The standard library a boot fetches is `python_stdlib.engine.zip`: only the files that a boot, the
+  engine and the worker read (found by running them in the pinned Pyodide under Node at build time,
+  `stdlib_files.mjs`), about a third of python_stdlib.zip. The full zip ships too, for the worker's
+  fallback if the small one ever lacks a module.
 - The `calculator` package goes in as a wheel built now from the same source with pip (a pure-Python
   py3-none-any wheel; pyodide-build would add nothing for it).
 - `assets/simulator/manifest.json` names the files and their sizes (the page shows progress with
@@ -17,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any, Final
 
@@ -33,6 +38,8 @@ from calculator._vocabulary import CATEGORY_IDS, PAYMENT_IDS  # noqa: E402
 PYODIDE: Final = ROOT / "node_modules" / "pyodide"
 RUNTIME_FILES: Final = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 WHEEL_SOURCES: Final = ("pyproject.toml", "README.md", "calculator")
+ENGINE_STDLIB: Final = "python_stdlib.engine.zip"
+STDLIB_FILES: Final = Path(__file__).resolve().parent / "stdlib_files.mjs"
 
 
 def build_wheel(target: Path) -> Path:
@@ -55,6 +62,28 @@ def build_wheel(target: Path) -> Path:
         raise PluginError(f"計算エンジンの wheel を作れませんでした:\n{done.stdout}\n{done.stderr}")
     (wheel,) = target.glob("*.whl")
     return wheel
+
+
+def engine_stdlib(runtime: Path, wheel: Path) -> Path:
+    """python_stdlib.zip cut down to the files the simulator reads, in the pinned Pyodide itself."""
+    node = shutil.which("node")
+    if node is None:
+        raise PluginError("Node.js がありません（試算ページの標準ライブラリを選ぶのに使います）")
+    done = subprocess.run(
+        [node, str(STDLIB_FILES), str(runtime), str(wheel)], capture_output=True, text=True, check=False, timeout=300
+    )
+    if done.returncode != 0:
+        raise PluginError(f"試算ページの標準ライブラリを選べませんでした:\n{done.stderr[-3000:]}")
+    needed = set(json.loads(done.stdout))
+    target = runtime / ENGINE_STDLIB
+    with zipfile.ZipFile(runtime / "python_stdlib.zip") as full, zipfile.ZipFile(target, "w") as small:
+        for info in full.infolist():
+            if info.filename in needed:
+                small.writestr(info, full.read(info), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+                needed.discard(info.filename)
+    if needed:
+        raise PluginError(f"python_stdlib.zip にないファイルがあります: {sorted(needed)}")
+    return target
 
 
 def form_data() -> dict[str, Any]:
@@ -112,12 +141,13 @@ def on_post_build(config: MkDocsConfig) -> None:
     shutil.rmtree(bundle, ignore_errors=True)
     runtime.mkdir(parents=True)
     bundle.mkdir(parents=True)
-    files = {}
     for name in RUNTIME_FILES:
         shutil.copy2(PYODIDE / name, runtime / name)
-        files[f"pyodide/{name}"] = (runtime / name).stat().st_size
     wheel = build_wheel(bundle)
-    files[f"simulator/{wheel.name}"] = wheel.stat().st_size
+    stdlib = engine_stdlib(runtime, wheel)
+    # What a boot fetches (the page shows progress against it); the full stdlib only on a fallback.
+    fetched = [runtime / n for n in RUNTIME_FILES if n != "python_stdlib.zip"] + [stdlib, wheel]
+    files = {f"{p.parent.name}/{p.name}": p.stat().st_size for p in fetched}
     version = json.loads((PYODIDE / "package.json").read_text(encoding="utf-8"))["version"]
     manifest = {
         "pyodide": version,
@@ -125,6 +155,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         "wheel_sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
         "files": files,
         "bytes": sum(files.values()),
+        "stdlib": stdlib.name,
+        "fallback": {"pyodide/python_stdlib.zip": (runtime / "python_stdlib.zip").stat().st_size},
     }
     (bundle / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     (bundle / "schemes.json").write_text(json.dumps(form_data(), ensure_ascii=False, indent=1), encoding="utf-8")

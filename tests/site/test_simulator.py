@@ -3,8 +3,10 @@ and the shared link, a killed worker, and no request leaving the origin."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +191,37 @@ def test_a_toml_case_file_from_the_cli_loads(page: Any, base_url: str) -> None:
     open_simulator(page, base_url)
     page.set_input_files("#sim-load", str(example))
     wait_for_subsidy(page, expected)
+
+
+def test_the_engine_boots_on_the_small_standard_library(page: Any, base_url: str) -> None:
+    seen = watch(page, base_url)
+    open_simulator(page, base_url)
+    assert page.get_attribute("#simulator", "data-stdlib") == "engine"
+    assert any(u.endswith("/python_stdlib.engine.zip") for u in seen.requests)
+    assert not any(u.endswith("/python_stdlib.zip") for u in seen.requests)
+
+
+def test_a_small_standard_library_missing_a_module_falls_back_to_the_full_one(
+    page: Any, base_url: str, site: Path
+) -> None:
+    """If the small zip ever lacks a module the engine needs (here tomllib, which loading a TOML case
+    file uses), the worker boots again on the full python_stdlib.zip and everything still works."""
+    small = site / "assets" / "pyodide" / "python_stdlib.engine.zip"
+    lacking = io.BytesIO()
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(lacking, "w") as target:
+        assert "tomllib/__init__.py" in source.namelist()
+        for info in source.infolist():
+            if not info.filename.startswith("tomllib/"):
+                target.writestr(info, source.read(info))
+    page.route("**/python_stdlib.engine.zip", lambda route: route.fulfill(body=lacking.getvalue()))
+    seen = watch(page, base_url)
+    open_simulator(page, base_url)
+    assert page.get_attribute("#simulator", "data-stdlib") == "full"
+    assert page.inner_text("#sim-subsidy") == "400,000円"
+    assert any(u.endswith("/python_stdlib.zip") for u in seen.requests)
+    example = Path(__file__).resolve().parents[2] / "examples" / "yamaguchi-2022.toml"
+    page.set_input_files("#sim-load", str(example))
+    wait_for_subsidy(page, calculator.simulate(calculator._case.read_case_file(example)).subsidy_yen)
 
 
 def test_the_shared_link_round_trips_and_keeps_the_case_out_of_requests(page: Any, base_url: str) -> None:

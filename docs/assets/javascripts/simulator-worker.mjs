@@ -41,20 +41,8 @@ async function fetchWithProgress(url, stage, text) {
   return bytes;
 }
 
-async function boot() {
-  progress("runtime", "Python の実行環境を読み込んでいます");
-  // The runtime, the manifest and our wheel load side by side: none waits for another.
-  const runtime = loadPyodide({ indexURL: new URL("pyodide/", assets).href, stdout: () => {}, stderr: () => {} });
-  const wheel = fetch(new URL("simulator/manifest.json", assets))
-    .then((response) => response.json())
-    .then((manifest) => {
-      progress("runtime", "Python の実行環境を読み込んでいます", 0, manifest.bytes);
-      return fetchWithProgress(new URL(`simulator/${manifest.wheel}`, assets), "engine", "計算エンジンを読み込んでいます");
-    });
-  const [pyodide, wheelBytes] = await Promise.all([runtime, wheel]);
-  pyodide.unpackArchive(wheelBytes, "wheel");
-  progress("import", "計算エンジンを起動しています");
-  pyodide.runPython(`
+// The engine's Python: json, the calculator package and tomllib, with two entry points.
+const ENGINE_PY = `
 import json
 import calculator
 
@@ -71,13 +59,59 @@ def _parse_toml(text):
         return json.dumps({"type": "parsed", "case": tomllib.loads(text)}, ensure_ascii=False, default=str)
     except tomllib.TOMLDecodeError as error:
         return json.dumps({"type": "unreadable", "message": f"TOML として読めません（{error}）"}, ensure_ascii=False)
-`);
+`;
+
+// A self-check that touches every module the engine and the worker use: with the small stdlib
+// (python_stdlib.engine.zip), a missing module shows here, and the worker boots again with the full one.
+const SELF_CHECK = `
+_parse_toml('scheme = "x"')
+_simulate(json.dumps({"scheme": calculator.scheme_ids()[0], "items": []}))
+`;
+
+let stdlibInUse = "engine";
+
+async function loadRuntime(stdlib) {
+  const options = { indexURL: new URL("pyodide/", assets).href, stdout: () => {}, stderr: () => {} };
+  if (stdlib === "engine") options.stdLibURL = new URL("pyodide/python_stdlib.engine.zip", assets).href;
+  return loadPyodide(options);
+}
+
+function startEngine(pyodide, wheelBytes) {
+  pyodide.unpackArchive(wheelBytes, "wheel");
+  pyodide.runPython(ENGINE_PY);
+  pyodide.runPython(SELF_CHECK);
   return { simulate: pyodide.globals.get("_simulate"), parseToml: pyodide.globals.get("_parse_toml") };
+}
+
+async function boot() {
+  progress("runtime", "Python の実行環境を読み込んでいます");
+  // The runtime, the manifest and our wheel load side by side: none waits for another.
+  const runtime = loadRuntime("engine");
+  runtime.catch(() => {}); // handled below, once the wheel is here
+  const wheel = fetch(new URL("simulator/manifest.json", assets))
+    .then((response) => response.json())
+    .then((manifest) => {
+      progress("runtime", "Python の実行環境を読み込んでいます", 0, manifest.bytes);
+      return fetchWithProgress(new URL(`simulator/${manifest.wheel}`, assets), "engine", "計算エンジンを読み込んでいます");
+    });
+  const wheelBytes = await wheel;
+  try {
+    const pyodide = await runtime;
+    progress("import", "計算エンジンを起動しています");
+    return startEngine(pyodide, wheelBytes);
+  } catch (error) {
+    // The small standard library lacked something (or the runtime failed): once more, with all of it.
+    stdlibInUse = "full";
+    progress("runtime", "Python の実行環境を読み込み直しています");
+    const pyodide = await loadRuntime("full");
+    progress("import", "計算エンジンを起動しています");
+    return startEngine(pyodide, wheelBytes);
+  }
 }
 
 const engine = boot().then(
   (functions) => {
-    postMessage({ type: "ready" });
+    postMessage({ type: "ready", stdlib: stdlibInUse });
     return functions;
   },
   (error) => {

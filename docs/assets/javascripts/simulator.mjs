@@ -117,6 +117,8 @@ function onWorkerMessage(message) {
   if (message.type === "ready") {
     ready = true;
     restarts = 0;
+    // Which standard library the engine runs on ("engine": the small zip; "full": the fallback).
+    $("simulator").dataset.stdlib = message.stdlib || "";
     runtimeText.textContent = "計算エンジンの準備ができました。入力に合わせて結果が変わります。";
     runtimeBar.hidden = true;
     for (const entry of pending.values()) if (!entry.timer) entry.timer = watchdog();
