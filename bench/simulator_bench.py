@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import json
 import os
 import shutil
 import statistics
@@ -37,6 +38,52 @@ worker.onmessage = (e) => { document.title = "done " + e.data; window.__done = p
 BARE_WORKER = """import { loadPyodide } from "../assets/pyodide/pyodide.mjs";
 const py = await loadPyodide({indexURL: new URL("../assets/pyodide/", import.meta.url).href});
 postMessage(py.runPython("1+1"));"""
+
+
+# A prototype for issue #7, not shipped: a memory snapshot of Pyodide taken in Node after the engine
+# is imported (on the small stdlib), restored in a module worker, which then computes one case.
+SNAPSHOT_MAKER = """import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
+import { readFileSync, writeFileSync } from "node:fs";
+const py = await loadPyodide({ indexURL: "%(pyodide)s/", stdLibURL: "%(stdlib)s", _makeSnapshot: true,
+                               stdout: () => {}, stderr: () => {} });
+py.unpackArchive(new Uint8Array(readFileSync("%(wheel)s")), "wheel");
+py.runPython(`
+import json, calculator
+def _run():
+    item = {"category": "care_software", "amount_yen": 500000}
+    case = {"scheme": "ibaraki-2023", "ict_staff_fte": 12, "items": [item]}
+    return json.dumps(calculator.simulate(case).to_dict())
+_run()
+`);
+writeFileSync("%(out)s", py.makeMemorySnapshot());"""
+SNAPSHOT_WORKER = """import { loadPyodide } from "../assets/pyodide/pyodide.mjs";
+const assets = new URL("../assets/", import.meta.url);
+const py = await loadPyodide({indexURL: new URL("pyodide/", assets).href,
+  stdLibURL: new URL("pyodide/python_stdlib.engine.zip", assets).href,
+  _loadSnapshot: fetch(new URL("./engine.snapshot", import.meta.url)).then((r) => r.arrayBuffer())});
+postMessage(py.runPython("_run()").length);"""
+
+
+def make_snapshot_page(site: Path) -> None:
+    folder = site / "bench-snapshot"
+    folder.mkdir()
+    pyodide = site / "assets" / "pyodide"
+    manifest = json.loads((site / "assets" / "simulator" / "manifest.json").read_text(encoding="utf-8"))
+    maker = folder / "make.mjs"
+    maker.write_text(
+        SNAPSHOT_MAKER
+        % {
+            "pyodide": pyodide,
+            "stdlib": pyodide / manifest["stdlib"],
+            "wheel": site / "assets" / "simulator" / manifest["wheel"],
+            "out": folder / "engine.snapshot",
+        },
+        encoding="utf-8",
+    )
+    subprocess.run(["node", str(maker)], check=True, capture_output=True, timeout=300)
+    maker.unlink()
+    (folder / "index.html").write_text(BARE, encoding="utf-8")
+    (folder / "worker.mjs").write_text(SNAPSHOT_WORKER, encoding="utf-8")
 
 
 def median(values: list[float]) -> str:
@@ -101,6 +148,7 @@ def main(runs: int = 5) -> None:
         (site / "bench-bare").mkdir()
         (site / "bench-bare" / "index.html").write_text(BARE, encoding="utf-8")
         (site / "bench-bare" / "worker.mjs").write_text(BARE_WORKER, encoding="utf-8")
+        make_snapshot_page(site)
         figures: dict[str, list[float]] = {
             k: []
             for k in (
@@ -112,6 +160,10 @@ def main(runs: int = 5) -> None:
                 "sim bytes",
                 "bare gzip bytes",
                 "sim gzip bytes",
+                "snapshot cold",
+                "snapshot warm",
+                "snapshot bytes",
+                "snapshot gzip bytes",
                 "recalc",
                 "guide pyodide bytes",
             )
@@ -119,7 +171,12 @@ def main(runs: int = 5) -> None:
         with serve(site) as base, sync_playwright() as p:
             browser = launch(p)
             for _ in range(runs):
-                for name, url, bare in (("bare", base + "bench-bare/", True), ("sim", base + "simulator/", False)):
+                pages = (
+                    ("bare", base + "bench-bare/", True),
+                    ("sim", base + "simulator/", False),
+                    ("snapshot", base + "bench-snapshot/", True),
+                )
+                for name, url, bare in pages:
                     context = browser.new_context()
                     page = context.new_page()
                     urls: list[str] = []
@@ -131,7 +188,7 @@ def main(runs: int = 5) -> None:
                     page = context.new_page()  # second visit, HTTP cache kept
                     ms, _ = first_result_ms(page, url, bare)
                     figures[f"{name} warm"].append(ms)
-                    if not bare:
+                    if name == "sim":
                         for _ in range(3):
                             figures["recalc"].append(recalculation_ms(page))
                     context.close()
@@ -175,6 +232,21 @@ def main(runs: int = 5) -> None:
         say(
             f"bytes gzipped, simulator       {statistics.median(figures['sim gzip bytes']):10.0f}  "
             f"ratio {statistics.median(figures['sim gzip bytes']) / bare_gzip:.2f}× bare"
+        )
+        say("prototype, not shipped: memory snapshot after the engine import, restored in a module worker")
+        say(
+            f"snapshot, cold first result    {median(figures['snapshot cold'])} ms  "
+            f"ratio {statistics.median(figures['snapshot cold']) / bare_cold:.2f}× bare cold"
+        )
+        say(
+            f"snapshot, warm first result    {median(figures['snapshot warm'])} ms  "
+            f"ratio {statistics.median(figures['snapshot warm']) / bare_warm:.2f}× bare warm, "
+            f"{statistics.median(figures['snapshot warm']) / bare_cold:.2f}× bare cold"
+        )
+        say(
+            f"snapshot, bytes raw / gzipped  {statistics.median(figures['snapshot bytes']):10.0f} / "
+            f"{statistics.median(figures['snapshot gzip bytes']):.0f}  "
+            f"ratio {statistics.median(figures['snapshot gzip bytes']) / bare_gzip:.2f}× bare gzipped"
         )
         guide_pyodide_bytes = figures["guide pyodide bytes"][0]
         say(f"bytes of Pyodide loaded by a guide page (ibaraki-2023/rate-cap/): {guide_pyodide_bytes:.0f}")
