@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, build
-from tests.site.browser import serve, watch
+from tests.site.browser import axe_violations, serve, watch
 from tests.site.search_eval import site_results
 from tests.site.test_simulator import open_simulator
 
@@ -72,6 +72,7 @@ def test_a_missing_address_gets_the_japanese_404_page_with_its_styles(browser: A
     assert page.inner_text("article h1") == "ページが見つかりません"
     # Material's stylesheet loaded: the header is coloured, not a plain unstyled block.
     assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+    assert axe_violations(page) == []
     page.click("text=補助額を試算する")
     page.wait_for_selector("#sim-subsidy, .sim-invalid", timeout=60_000)
     assert seen.failed == [missing]  # the address itself, and none of the 404 page's files
