@@ -224,6 +224,95 @@ def test_a_small_standard_library_missing_a_module_falls_back_to_the_full_one(
     wait_for_subsidy(page, calculator.simulate(calculator._case.read_case_file(example)).subsidy_yen)
 
 
+SNAPSHOT_SEARCH = """async (needles) => {
+  const cache = await caches.open("kaigo-ict-engine-snapshot");
+  const keys = await cache.keys();
+  if (keys.length !== 1) return { entries: keys.length };
+  const bytes = new Uint8Array(await (await cache.match(keys[0])).arrayBuffer());
+  const found = {};
+  for (const [name, needle] of Object.entries(needles)) {
+    const first = needle[0];
+    found[name] = false;
+    for (let i = bytes.indexOf(first); i !== -1 && i <= bytes.length - needle.length; i = bytes.indexOf(first, i + 1)) {
+      let j = 1;
+      while (j < needle.length && bytes[i + j] === needle[j]) j++;
+      if (j === needle.length) { found[name] = true; break; }
+    }
+  }
+  return { entries: 1, size: bytes.length, found };
+}"""
+
+
+def test_a_repeat_visit_starts_from_a_snapshot_that_holds_nothing_typed(browser: Any, base_url: str) -> None:
+    """The second visit restores the engine's start-up state saved by the first, and computes the same.
+    The snapshot is taken before the page's first message: a marker typed on the first visit is not
+    in it (searched as UTF-8/Latin-1 and as UTF-16, the ways Python and JavaScript hold text), while
+    text the engine itself holds (a scheme's name) is, so the search could have found it."""
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    open_simulator(page, base_url)
+    assert page.get_attribute("#simulator", "data-start") == "boot"
+    marker = "ZQXJ4242秘密の施設"
+    case, subsidy = GOLDEN[1]
+    fill_case(page, case)
+    page.locator(".sim-item [data-name=name]").first.fill(marker)
+    page.wait_for_function("m => document.getElementById('sim-result-body').textContent.includes(m)", arg=marker)
+    wait_for_subsidy(page, subsidy)  # the engine has seen the marker (the result names the expense)
+    page.wait_for_function(
+        "async () => (await (await caches.open('kaigo-ict-engine-snapshot')).keys()).length === 1", timeout=30_000
+    )
+    needles = {
+        "ascii": list(b"ZQXJ4242"),
+        "utf8": list(marker.encode("utf-8")),
+        "utf16": list(marker.encode("utf-16-le")),
+        "known": list("茨城県".encode("utf-16-le")),
+    }
+    searched = page.evaluate(SNAPSHOT_SEARCH, needles)
+    assert searched["entries"] == 1 and searched["size"] > 10_000_000
+    assert searched["found"] == {"ascii": False, "utf8": False, "utf16": False, "known": True}, searched
+    page.close()
+
+    again = context.new_page()
+    open_simulator(again, base_url)
+    assert again.get_attribute("#simulator", "data-start") == "snapshot"
+    # Every scheme and a TOML case file work after a restore (the snapshot holds memory, not files).
+    for other in (GOLDEN[1], GOLDEN[4]):
+        fill_case(again, other[0])
+        wait_for_subsidy(again, other[1])
+    example = Path(__file__).resolve().parents[2] / "examples" / "yamaguchi-2022.toml"
+    again.set_input_files("#sim-load", str(example))
+    wait_for_subsidy(again, calculator.simulate(calculator._case.read_case_file(example)).subsidy_yen)
+    context.close()
+
+
+def test_a_damaged_snapshot_falls_back_to_a_normal_boot_and_is_replaced(browser: Any, base_url: str) -> None:
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    open_simulator(page, base_url)
+    page.wait_for_function(
+        "async () => (await (await caches.open('kaigo-ict-engine-snapshot')).keys()).length === 1", timeout=30_000
+    )
+    page.evaluate("""async () => {
+        const cache = await caches.open("kaigo-ict-engine-snapshot");
+        const [key] = await cache.keys();
+        await cache.put(key, new Response(new Uint8Array(1000).fill(7)));
+    }""")
+    page.close()
+    again = context.new_page()
+    open_simulator(again, base_url)
+    assert again.get_attribute("#simulator", "data-start") == "boot"
+    assert again.inner_text("#sim-subsidy") == "400,000円"
+    again.wait_for_function(
+        """async () => {
+          const cache = await caches.open("kaigo-ict-engine-snapshot");
+          const keys = await cache.keys();
+          return keys.length === 1 && (await (await cache.match(keys[0])).arrayBuffer()).byteLength > 10000000;
+        }""",
+        timeout=30_000,
+    )
+    context.close()
+
+
 def test_the_shared_link_round_trips_and_keeps_the_case_out_of_requests(page: Any, base_url: str) -> None:
     case = GOLDEN[2][0]
     open_simulator(page, base_url)

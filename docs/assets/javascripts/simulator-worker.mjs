@@ -63,55 +63,121 @@ def _parse_toml(text):
 
 // A self-check that touches every module the engine and the worker use: with the small stdlib
 // (python_stdlib.engine.zip), a missing module shows here, and the worker boots again with the full one.
+// Every scheme is read here, so a snapshot taken after it holds them all.
 const SELF_CHECK = `
 _parse_toml('scheme = "x"')
-_simulate(json.dumps({"scheme": calculator.scheme_ids()[0], "items": []}))
+for _id in calculator.scheme_ids():
+    _simulate(json.dumps({"scheme": _id, "items": []}))
 `;
 
 let stdlibInUse = "engine";
+let startedFrom = "boot"; // "snapshot" when restored from this browser's saved start-up state
 
-async function loadRuntime(stdlib) {
-  const options = { indexURL: new URL("pyodide/", assets).href, stdout: () => {}, stderr: () => {} };
+// A repeat visit starts from a memory snapshot that an earlier visit made in this browser (Pyodide's
+// experimental _makeSnapshot/_loadSnapshot): about a third of a fresh boot's time. The snapshot is
+// taken right after the engine is imported and checked, before any message from the page is read,
+// so it holds nothing typed. It lives in this origin's Cache Storage under a key naming the Pyodide
+// version and the wheel's hash (a new release makes a new one and drops the old); the privacy page
+// says so, and its button deletes it.
+const SNAPSHOTS = "kaigo-ict-engine-snapshot";
+
+function snapshotKey(manifest) {
+  return new URL(`simulator/engine-${manifest.pyodide}-${manifest.wheel_sha256.slice(0, 16)}.snapshot`, assets).href;
+}
+
+function runtimeOptions(stdlib, extra = {}) {
+  const options = { indexURL: new URL("pyodide/", assets).href, stdout: () => {}, stderr: () => {}, ...extra };
   if (stdlib === "engine") options.stdLibURL = new URL("pyodide/python_stdlib.engine.zip", assets).href;
-  return loadPyodide(options);
+  return options;
+}
+
+function functionsOf(pyodide) {
+  return { simulate: pyodide.globals.get("_simulate"), parseToml: pyodide.globals.get("_parse_toml") };
 }
 
 function startEngine(pyodide, wheelBytes) {
   pyodide.unpackArchive(wheelBytes, "wheel");
   pyodide.runPython(ENGINE_PY);
   pyodide.runPython(SELF_CHECK);
-  return { simulate: pyodide.globals.get("_simulate"), parseToml: pyodide.globals.get("_parse_toml") };
+}
+
+async function restore(manifest, wheel) {
+  if (!self.caches) return null;
+  const key = snapshotKey(manifest);
+  let cache;
+  try {
+    cache = await caches.open(SNAPSHOTS);
+  } catch {
+    return null; // storage unavailable (a private window, a policy): boot normally
+  }
+  const saved = await cache.match(key);
+  if (!saved) return null;
+  try {
+    progress("runtime", "前回保存した起動状態から計算エンジンを起動しています");
+    const pyodide = await loadPyodide(runtimeOptions("engine", { _loadSnapshot: saved.arrayBuffer() }));
+    // The snapshot holds Python's memory, not the file system: the package's files (the scheme
+    // data among them) are unpacked again, as on a fresh boot.
+    pyodide.unpackArchive(await wheel, "wheel");
+    // The restored interpreter would repeat the saved random state: seed it anew.
+    pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");
+    pyodide.runPython(SELF_CHECK);
+    startedFrom = "snapshot";
+    return pyodide;
+  } catch {
+    await cache.delete(key); // unusable (a damaged entry, a browser difference): a fresh boot makes a new one
+    return null;
+  }
+}
+
+function save(pyodide, manifest) {
+  let snapshot;
+  try {
+    // A copy, taken now: the write below finishes while the engine already serves the page.
+    snapshot = pyodide.makeMemorySnapshot().slice();
+  } catch {
+    return; // no snapshot this time: the next visit boots normally
+  }
+  (async () => {
+    const cache = await caches.open(SNAPSHOTS);
+    for (const request of await cache.keys()) await cache.delete(request); // an older release's
+    await cache.put(snapshotKey(manifest), new Response(snapshot, { headers: { "Content-Type": "application/octet-stream" } }));
+  })().catch(() => {});
 }
 
 async function boot() {
   progress("runtime", "Python の実行環境を読み込んでいます");
-  // The runtime, the manifest and our wheel load side by side: none waits for another.
-  const runtime = loadRuntime("engine");
+  const manifest = await fetch(new URL("simulator/manifest.json", assets)).then((response) => response.json());
+  const wheel = fetchWithProgress(new URL(`simulator/${manifest.wheel}`, assets), "engine", "計算エンジンを読み込んでいます");
+  wheel.catch(() => {}); // awaited below
+  const restored = await restore(manifest, wheel);
+  if (restored) return functionsOf(restored);
+  progress("runtime", "Python の実行環境を読み込んでいます", 0, manifest.bytes);
+  // The runtime and our wheel load side by side.
+  const snapshots = Boolean(self.caches);
+  const runtime = loadPyodide(runtimeOptions("engine", snapshots ? { _makeSnapshot: true } : {}));
   runtime.catch(() => {}); // handled below, once the wheel is here
-  const wheel = fetch(new URL("simulator/manifest.json", assets))
-    .then((response) => response.json())
-    .then((manifest) => {
-      progress("runtime", "Python の実行環境を読み込んでいます", 0, manifest.bytes);
-      return fetchWithProgress(new URL(`simulator/${manifest.wheel}`, assets), "engine", "計算エンジンを読み込んでいます");
-    });
   const wheelBytes = await wheel;
+  let pyodide;
   try {
-    const pyodide = await runtime;
+    pyodide = await runtime;
     progress("import", "計算エンジンを起動しています");
-    return startEngine(pyodide, wheelBytes);
-  } catch (error) {
+    startEngine(pyodide, wheelBytes);
+  } catch {
     // The small standard library lacked something (or the runtime failed): once more, with all of it.
     stdlibInUse = "full";
     progress("runtime", "Python の実行環境を読み込み直しています");
-    const pyodide = await loadRuntime("full");
+    pyodide = await loadPyodide(runtimeOptions("full"));
     progress("import", "計算エンジンを起動しています");
-    return startEngine(pyodide, wheelBytes);
+    startEngine(pyodide, wheelBytes);
+    return functionsOf(pyodide);
   }
+  if (snapshots) save(pyodide, manifest); // before the first message from the page is read
+  return functionsOf(pyodide);
 }
 
 const engine = boot().then(
   (functions) => {
-    postMessage({ type: "ready", stdlib: stdlibInUse });
+    postMessage({ type: "ready", stdlib: stdlibInUse, start: startedFrom });
     return functions;
   },
   (error) => {

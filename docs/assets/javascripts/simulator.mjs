@@ -119,6 +119,7 @@ function onWorkerMessage(message) {
     restarts = 0;
     // Which standard library the engine runs on ("engine": the small zip; "full": the fallback).
     $("simulator").dataset.stdlib = message.stdlib || "";
+    $("simulator").dataset.start = message.start || ""; // "snapshot" on a repeat visit
     runtimeText.textContent = "計算エンジンの準備ができました。入力に合わせて結果が変わります。";
     runtimeBar.hidden = true;
     for (const entry of pending.values()) if (!entry.timer) entry.timer = watchdog();
