@@ -186,3 +186,20 @@ def test_only_the_simulator_page_starts_the_runtime(site: Path) -> None:
         text = html.read_text(encoding="utf-8")
         starts = bool(re.search(r'(?:src|href)="[^"]*(?:simulator\.mjs|/pyodide/)', text))
         assert starts == (html.relative_to(site).as_posix() == "simulator/index.html"), html
+
+
+def test_japanese_line_breaks_leave_no_stray_spaces(site: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
+    from japanese_lines import join_japanese_lines
+
+    assert join_japanese_lines("ほかのサ\nイトの\n  データ") == "ほかのサイトのデータ"
+    assert join_japanese_lines("English\nwords") == "English\nwords"  # a space is right there
+    assert join_japanese_lines("説明です。\n- 項目") == "説明です。\n- 項目"  # a list starts
+    assert join_japanese_lines("見出し\n\n本文") == "見出し\n\n本文"  # a new paragraph
+    assert join_japanese_lines("| 表 |\n| 行 |") == "| 表 |\n| 行 |"
+    assert join_japanese_lines("```\nコード\n例\n```") == "```\nコード\n例\n```"
+    assert join_japanese_lines("強調  \n改行") == "強調  \n改行"  # a hard break written on purpose
+    privacy = (site / "privacy" / "index.html").read_text(encoding="utf-8")
+    assert "ほかのサイトのデータには触れません" in privacy
