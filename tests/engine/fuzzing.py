@@ -24,6 +24,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -889,28 +890,24 @@ def check_case_file(path: Path, payload: bytes, as_json: bool = True) -> Outcome
     return outcome
 
 
-def check_amount_text(text: str, expected: int | None) -> bool:
-    """parse_yen(text) is `expected`, or refuses in Japanese when `expected` is None. True if accepted."""
+def _check_parsed(parse: Callable[[str], Any], text: str, expected: Any, unit: str) -> bool:
+    """parse(text) is `expected`, or refuses in Japanese when `expected` is None. True if accepted."""
     try:
-        got = parse_yen(text)
+        got = parse(text)
     except ValueError as error:
-        assert expected is None, f"{text!r} refused ({error}); it means {expected} yen"
+        assert expected is None, f"{text!r} refused ({error}); it means {expected}{unit}"
         assert JAPANESE.search(str(error)), error
         return False
-    assert got == expected, f"{text!r} read as {got} yen; it means {expected}"
+    assert got == expected, f"{text!r} read as {got}{unit}; it means {expected}"
     return True
+
+
+def check_amount_text(text: str, expected: int | None) -> bool:
+    return _check_parsed(parse_yen, text, expected, " yen")
 
 
 def check_staff_text(text: str, expected: Fraction | None) -> bool:
-    """parse_staff(text) is `expected`, or refuses in Japanese when `expected` is None. True if accepted."""
-    try:
-        got = parse_staff(text)
-    except ValueError as error:
-        assert expected is None, f"{text!r} refused ({error}); it means {expected}"
-        assert JAPANESE.search(str(error)), error
-        return False
-    assert got == expected, f"{text!r} read as {got}; it means {expected}"
-    return True
+    return _check_parsed(parse_staff, text, expected, "")
 
 
 # --- what the simulator form sends ----------------------------------------------------------------

@@ -13,7 +13,6 @@ each of them to the letter: the field, the Japanese message, the CLI's exit code
 from __future__ import annotations
 
 import json
-import subprocess
 import tempfile
 from fractions import Fraction
 from pathlib import Path
@@ -28,7 +27,7 @@ from calculator._amounts import parse_yen
 from calculator._case import read_case_file
 from calculator._vocabulary import CATEGORY_IDS
 from tests.engine import fuzzing
-from tests.engine.conftest import PYTHON, ROOT
+from tests.engine.test_cli import run
 
 FUZZ = settings(
     max_examples=300,
@@ -114,20 +113,6 @@ def refusal(case: dict[str, Any]) -> dict[str, str]:
     return {e.field: e.message for e in refused.value.errors}
 
 
-def run_cli(path: Path, cli_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """`python3 -m calculator simulate PATH` in its own process, stdout strict UTF-8."""
-    return subprocess.run(
-        [PYTHON, "-m", "calculator", "simulate", str(path)],
-        cwd=ROOT,
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize(
     ("case", "field", "message"),
     [
@@ -192,7 +177,7 @@ def test_a_case_file_with_a_huge_integer_is_refused_with_exit_2(
     outcome = fuzzing.check_case_file(path, _case_file(suffix, "1" * 4301).encode())
     message = f"ケースファイル「case{suffix}」に桁数の多すぎる数があります"
     assert (outcome.fields, outcome.messages) == (("",), (message,))
-    done = run_cli(path, cli_env)
+    done = run(["simulate", str(path)], cli_env)
     assert (done.returncode, done.stdout, done.stderr) == (2, "", f"入力に誤りがあります:\n  {message}\n")
 
 
@@ -204,7 +189,7 @@ def test_a_deeply_nested_case_file_is_refused_with_exit_2(suffix: str, tmp_path:
     outcome = fuzzing.check_case_file(path, text.encode())
     message = f"ケースファイル「case{suffix}」は入れ子が深すぎて読めません"
     assert (outcome.fields, outcome.messages) == (("",), (message,))
-    done = run_cli(path, cli_env)
+    done = run(["simulate", str(path)], cli_env)
     assert (done.returncode, done.stdout, done.stderr) == (2, "", f"入力に誤りがあります:\n  {message}\n")
 
 
@@ -231,7 +216,7 @@ def test_a_lone_surrogate_in_a_text_field_is_refused_and_the_cli_exits_2(
     assert read_case_file(path) == case  # the file reads; the refusal comes from the case
     outcome = fuzzing.check_case_file(path, payload, as_json=False)
     assert (outcome.fields, outcome.messages) == ((field,), (SURROGATE_MESSAGE,))
-    done = run_cli(path, cli_env)
+    done = run(["simulate", str(path)], cli_env)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == f"入力に誤りがあります:\n  {field}: {SURROGATE_MESSAGE}\n"
 

@@ -3,6 +3,7 @@ page and on the simulator's states, keyboard-only use, visible focus, 200 % zoom
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,24 +13,25 @@ from tests.site.test_pages import VISITS
 from tests.site.test_simulator import open_simulator, wait_for_subsidy
 
 
-def settle(page: Any, path: str) -> None:
-    page.wait_for_load_state("networkidle")
-    if "#q=" in path:
-        page.wait_for_selector("#search-results li")
-    if path.startswith("simulator/"):
-        page.wait_for_selector("#sim-subsidy", timeout=60_000)
+def every_page(browser: Any, base_url: str, width: int, height: int) -> Iterator[tuple[str, Any]]:
+    """Each page of VISITS in turn, in one tab of the given size, once it has settled (the search's
+    results and the simulator's first result shown)."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": height})
+    page = context.new_page()
+    for path in VISITS:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        if "#q=" in path:
+            page.wait_for_selector("#search-results li")
+        if path.startswith("simulator/"):
+            page.wait_for_selector("#sim-subsidy", timeout=60_000)
+        yield path, page
+    context.close()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_no_page_has_a_wcag_a_or_aa_violation(browser: Any, base_url: str, width: int) -> None:
-    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    found = {}
-    for path in VISITS:
-        page.goto(base_url + path)
-        settle(page, path)
-        found[path or "/"] = axe_violations(page)
-    context.close()
+    found = {path or "/": axe_violations(page) for path, page in every_page(browser, base_url, width, 900)}
     assert {path: v for path, v in found.items() if v} == {}
     assert len(found) == len(VISITS) == 24
 
@@ -105,18 +107,13 @@ def test_no_page_scrolls_sideways_on_a_phone_or_at_200_percent_text(
 ) -> None:
     """390 px (a phone), 320 px (WCAG 1.4.10 reflow) and text enlarged to 200 % (1.4.4) on a desktop.
     Wide tables may scroll inside their own box (an exception 1.4.10 allows); the page itself may not."""
-    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 800})
-    page = context.new_page()
     wide = {}
-    for path in VISITS:
-        page.goto(base_url + path)
-        settle(page, path)
+    for path, page in every_page(browser, base_url, width, 800):
         if zoom != 1.0:
             page.evaluate("z => { document.documentElement.style.fontSize = `${125 * z}%`; }", zoom)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
             wide[path] = overflow
-    context.close()
     assert wide == {}
 
 

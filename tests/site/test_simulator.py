@@ -339,15 +339,6 @@ def test_a_killed_worker_is_restarted_and_nothing_typed_is_lost(page: Any, base_
     assert page.input_value("#sim-staff-ibaraki-2023") == "25"
 
 
-def test_no_request_leaves_the_origin(page: Any, base_url: str) -> None:
-    seen = watch(page, base_url)
-    open_simulator(page, base_url)
-    fill_case(page, GOLDEN[0][0])
-    wait_for_subsidy(page, GOLDEN[0][1])
-    assert seen.foreign_requests == []
-    assert any(u.endswith("pyodide.asm.wasm") for u in seen.requests)
-
-
 def test_without_webassembly_the_page_says_so_in_japanese(browser: Any, base_url: str) -> None:
     context = browser.new_context(locale="ja-JP")
     page = context.new_page()
