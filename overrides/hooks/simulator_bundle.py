@@ -7,6 +7,9 @@
   engine and the worker read (found by running them in the pinned Pyodide under Node at build time,
   `stdlib_files.mjs`), about a third of python_stdlib.zip. The full zip ships too, for the worker's
   fallback if the small one ever lacks a module.
+- Both ship as bytecode compiled by the pinned Pyodide under Node (`bytecode.mjs`): compiling them in
+  the browser was most of a cold start. The small zip holds only .pyc files (docstrings blanked);
+  the wheel keeps its sources and gains hash-checked __pycache__ files, listed in its RECORD.
 - The `calculator` package goes in as a wheel built now from the same source with pip (a pure-Python
   py3-none-any wheel; pyodide-build would add nothing for it).
 - `assets/simulator/manifest.json` names the files and their sizes (the page shows progress with
@@ -15,6 +18,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import shutil
@@ -40,6 +44,7 @@ RUNTIME_FILES: Final = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "p
 WHEEL_SOURCES: Final = ("pyproject.toml", "README.md", "calculator")
 ENGINE_STDLIB: Final = "python_stdlib.engine.zip"
 STDLIB_FILES: Final = Path(__file__).resolve().parent / "stdlib_files.mjs"
+BYTECODE: Final = Path(__file__).resolve().parent / "bytecode.mjs"
 
 
 def build_wheel(target: Path) -> Path:
@@ -64,18 +69,23 @@ def build_wheel(target: Path) -> Path:
     return wheel
 
 
-def engine_stdlib(runtime: Path, wheel: Path) -> Path:
-    """python_stdlib.zip cut down to the files the simulator reads, in the pinned Pyodide itself."""
+def run_node(script: Path, *args: Path, failure: str) -> str:
     node = shutil.which("node")
     if node is None:
-        raise PluginError("Node.js がありません（試算ページの標準ライブラリを選ぶのに使います）")
+        raise PluginError("Node.js がありません（試算ページの実行環境をビルド時に Pyodide で準備するのに使います）")
     done = subprocess.run(
-        [node, str(STDLIB_FILES), str(runtime), str(wheel)], capture_output=True, text=True, check=False, timeout=300
+        [node, str(script), *map(str, args)], capture_output=True, text=True, check=False, timeout=300
     )
     if done.returncode != 0:
-        raise PluginError(f"試算ページの標準ライブラリを選べませんでした:\n{done.stderr[-3000:]}")
-    needed = set(json.loads(done.stdout))
-    target = runtime / ENGINE_STDLIB
+        raise PluginError(f"{failure}:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def engine_stdlib_sources(runtime: Path, wheel: Path, target: Path) -> Path:
+    """python_stdlib.zip cut down to the files the simulator reads, in the pinned Pyodide itself."""
+    needed = set(
+        json.loads(run_node(STDLIB_FILES, runtime, wheel, failure="試算ページの標準ライブラリを選べませんでした"))
+    )
     with zipfile.ZipFile(runtime / "python_stdlib.zip") as full, zipfile.ZipFile(target, "w") as small:
         for info in full.infolist():
             if info.filename in needed:
@@ -83,6 +93,44 @@ def engine_stdlib(runtime: Path, wheel: Path) -> Path:
                 needed.discard(info.filename)
     if needed:
         raise PluginError(f"python_stdlib.zip にないファイルがあります: {sorted(needed)}")
+    return target
+
+
+def add_to_wheel(wheel: Path, extra: Path) -> None:
+    """Put the files of the zip `extra` into the wheel, listed in its RECORD with their hashes, so the
+    wheel stays a valid wheel."""
+    with zipfile.ZipFile(wheel) as given, zipfile.ZipFile(extra) as added:
+        entries = [(info, given.read(info)) for info in given.infolist()]
+        (record,) = [info for info, _ in entries if info.filename.endswith(".dist-info/RECORD")]
+        lines = dict(entries)[record].decode("utf-8").rstrip("\n").split("\n")
+        new = [(info, added.read(info)) for info in added.infolist()]
+    for info, data in new:
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
+        lines.insert(-1, f"{info.filename},sha256={digest},{len(data)}")  # RECORD's own line stays last
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for info, data in [*(e for e in entries if e[0] is not record), *new]:
+            out.writestr(info, data, zipfile.ZIP_DEFLATED, 9)
+        out.writestr(record, ("\n".join(lines) + "\n").encode("utf-8"), zipfile.ZIP_DEFLATED, 9)
+
+
+def compile_to_bytecode(runtime: Path, wheel: Path) -> Path:
+    """The small standard library as bytecode only, and the engine's bytecode added to its wheel."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = engine_stdlib_sources(runtime, wheel, Path(tmp) / "sources.zip")
+        target = runtime / ENGINE_STDLIB
+        package = Path(tmp) / "package-bytecode.zip"
+        jobs = Path(tmp) / "jobs.json"
+        jobs.write_text(
+            json.dumps(
+                [
+                    {"source": str(sources), "target": str(target), "kind": "stdlib"},
+                    {"source": str(wheel), "target": str(package), "kind": "package"},
+                ]
+            ),
+            encoding="utf-8",
+        )
+        run_node(BYTECODE, PYODIDE, jobs, failure="試算ページの Python をバイトコードにできませんでした")
+        add_to_wheel(wheel, package)
     return target
 
 
@@ -144,7 +192,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     for name in RUNTIME_FILES:
         shutil.copy2(PYODIDE / name, runtime / name)
     wheel = build_wheel(bundle)
-    stdlib = engine_stdlib(runtime, wheel)
+    stdlib = compile_to_bytecode(runtime, wheel)
     # What a boot fetches (the page shows progress against it); the full stdlib only on a fallback.
     fetched = [runtime / n for n in RUNTIME_FILES if n != "python_stdlib.zip"] + [stdlib, wheel]
     files = {f"{p.parent.name}/{p.name}": p.stat().st_size for p in fetched}

@@ -64,9 +64,9 @@ def test_a_module_missing_from_the_small_standard_library_fails_the_golden_run(s
     lacking = tmp_path / "lacking.zip"
     with zipfile.ZipFile(small) as source, zipfile.ZipFile(lacking, "w") as target:
         names = source.namelist()
-        assert "fractions.py" in names  # calculator reads money as exact fractions
+        assert "fractions.pyc" in names  # calculator reads money as exact fractions
         for info in source.infolist():
-            if info.filename != "fractions.py":
+            if info.filename != "fractions.pyc":
                 target.writestr(info, source.read(info))
     cases = tmp_path / "cases.json"
     cases.write_text(json.dumps(BAD[:1]), encoding="utf-8")
@@ -81,10 +81,43 @@ def test_a_module_missing_from_the_small_standard_library_fails_the_golden_run(s
     assert "No module named 'fractions'" in done.stderr
 
 
-def test_the_small_standard_library_is_a_fraction_of_the_full_one(site: Path) -> None:
+def test_the_small_standard_library_is_a_fraction_of_the_full_one_and_only_bytecode(site: Path) -> None:
     runtime = site / "assets" / "pyodide"
     manifest = json.loads((site / "assets" / "simulator" / "manifest.json").read_text())
-    small, full = (runtime / manifest["stdlib"]).stat().st_size, (runtime / "python_stdlib.zip").stat().st_size
-    assert small < full * 0.4, (small, full)
+    with zipfile.ZipFile(runtime / manifest["stdlib"]) as small, zipfile.ZipFile(runtime / "python_stdlib.zip") as full:
+        modules = [n for n in small.namelist() if n.endswith((".py", ".pyc"))]
+        assert 0 < len(modules) < 0.3 * sum(n.endswith(".py") for n in full.namelist()), len(modules)
+        assert all(n.endswith(".pyc") for n in modules)  # compiled at build time, not in the browser
     assert "pyodide/python_stdlib.zip" not in manifest["files"]  # fetched only by the fallback
     assert manifest["bytes"] == sum(manifest["files"].values())
+
+
+COMPILED_IMPORTS = Path(__file__).with_name("compiled_imports.mjs")
+
+
+def test_nothing_is_compiled_from_source_when_the_engine_starts(site: Path, tmp_path: Path) -> None:
+    """The stdlib zip and the wheel carry bytecode made by the same Pyodide, so the engine's import and
+    a first case compile nothing. The control: the same wheel without its __pycache__ compiles every
+    module of the engine, so the recorder does see compiling."""
+    shipped = json.loads((site / "assets" / "simulator" / "manifest.json").read_text())["wheel"]
+    wheel = site / "assets" / "simulator" / shipped
+    without = tmp_path / wheel.name
+    with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(without, "w") as target:
+        cached = [n for n in source.namelist() if "/__pycache__/" in n]
+        assert len(cached) == len([n for n in source.namelist() if n.startswith("calculator/") and n.endswith(".py")])
+        for info in source.infolist():
+            if info not in cached and "/__pycache__/" not in info.filename:
+                target.writestr(info, source.read(info))
+    compiled = {}
+    for name, given in (("shipped", wheel), ("without bytecode", without)):
+        done = subprocess.run(
+            ["node", str(COMPILED_IMPORTS), str(site), str(given)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        compiled[name] = json.loads(done.stdout)
+    assert compiled["shipped"] == []
+    assert any(path.endswith("calculator/_case.py") for path in compiled["without bytecode"]), compiled
