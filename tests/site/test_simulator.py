@@ -339,6 +339,61 @@ def test_a_killed_worker_is_restarted_and_nothing_typed_is_lost(page: Any, base_
     assert page.input_value("#sim-staff-ibaraki-2023") == "25"
 
 
+def test_the_head_starts_the_worker_before_the_stylesheets(site: Path) -> None:
+    """The engine boots while the rest of the page loads: the inline starter comes before any
+    stylesheet (an inline script after a pending stylesheet would wait for it) and only on the
+    simulator page."""
+    head = (site / "simulator" / "index.html").read_text(encoding="utf-8").split("</head>")[0]
+    starter = head.index("window.__simulatorStart")
+    assert starter < head.index('rel="stylesheet"')
+    assert "__simulatorStart" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def hold_module_until(page: Any, base_url: str, condition: str) -> None:
+    """Hold simulator.mjs back until `condition` holds in the page, then let it load."""
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:  # a function of ours: Playwright cannot tag a builtin like held.append
+        held.append(route)
+
+    page.route("**/assets/javascripts/simulator.mjs", hold)
+    page.goto(base_url + "simulator/", wait_until="commit")  # "load" would wait for the held script
+    page.wait_for_function(condition, timeout=FIRST_RESULT_TIMEOUT)
+    for _ in range(200):  # the page may not have asked for the script yet
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_selector("#sim-subsidy", timeout=FIRST_RESULT_TIMEOUT)
+
+
+def test_what_the_early_worker_said_before_the_page_script_ran_is_not_lost(page: Any, base_url: str) -> None:
+    """The worker can be ready before simulator.mjs runs (a slow network for that one file): the
+    page replays the buffered messages, so it shows ready and computes the example."""
+    seen = watch(page, base_url)
+    hold_module_until(page, base_url, "() => window.__simulatorStart?.messages.some((m) => m.type === 'ready')")
+    assert page.inner_text("#sim-subsidy") == "400,000円"
+    assert "準備ができました" in page.inner_text("#sim-runtime-text")
+    assert sum(u.endswith("/simulator-worker.mjs") for u in seen.requests) == 1  # adopted, not restarted
+
+
+def test_an_early_worker_that_failed_before_the_page_script_ran_is_restarted(page: Any, base_url: str) -> None:
+    broken = {"left": 1}
+
+    def serve_worker(route: Any) -> None:
+        if broken["left"]:
+            broken["left"] -= 1
+            route.fulfill(status=200, content_type="text/javascript", body="this is not javascript(")
+        else:
+            route.continue_()
+
+    page.route("**/assets/javascripts/simulator-worker.mjs", serve_worker)
+    hold_module_until(page, base_url, "() => window.__simulatorStart?.failed")
+    assert page.inner_text("#sim-subsidy") == "400,000円"
+    assert broken["left"] == 0
+
+
 def test_without_webassembly_the_page_says_so_in_japanese(browser: Any, base_url: str) -> None:
     context = browser.new_context(locale="ja-JP")
     page = context.new_page()

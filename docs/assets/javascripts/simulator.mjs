@@ -39,6 +39,7 @@ let rowMap = [];
 let debounceTimer = null;
 let latestTicket = 0;
 let restarts = 0;
+let formFilled = false; // main() has filled the form: a ready engine may calculate
 
 const yen = (n) => `${Number(n).toLocaleString("ja-JP")}円`;
 const rateWords = (r) => {
@@ -71,9 +72,11 @@ function workerURL() {
   return blobURL;
 }
 
-function startWorker() {
+// The worker the page's head started (overrides/main.html), with what it said before this module ran;
+// a new one when there is none (or after a failure).
+function startWorker(early = null) {
   ready = false;
-  worker = new Worker(workerURL(), { type: "module" });
+  worker = early ? early.worker : new Worker(workerURL(), { type: "module" });
   worker.onmessage = (event) => onWorkerMessage(event.data);
   worker.onerror = (event) => {
     event.preventDefault();
@@ -82,6 +85,10 @@ function startWorker() {
   runtimeText.textContent = "計算エンジンを準備しています…";
   runtimeBar.hidden = false;
   retryButton.hidden = true;
+  if (early) {
+    for (const message of early.messages) onWorkerMessage(message);
+    if (early.failed) workerDied("計算エンジンの読み込み中に問題が起きました。");
+  }
 }
 
 function workerDied(reason) {
@@ -123,7 +130,7 @@ function onWorkerMessage(message) {
     runtimeText.textContent = "計算エンジンの準備ができました。入力に合わせて結果が変わります。";
     runtimeBar.hidden = true;
     for (const entry of pending.values()) if (!entry.timer) entry.timer = watchdog();
-    if (!pending.size) scheduleCalculation(0);
+    if (!pending.size && formFilled) scheduleCalculation(0);
     return;
   }
   if (message.type === "boot-failed") {
@@ -548,6 +555,7 @@ async function main() {
     fillForm(EXAMPLE);
   }
   showSchemeFields();
+  formFilled = true;
   scheduleCalculation(0); // queued in the worker until the engine is ready
   form.addEventListener("input", () => scheduleCalculation());
   form.addEventListener("change", (event) => {
@@ -580,5 +588,9 @@ async function main() {
   window.__simulator = { kill: () => worker && worker.terminate() };
 }
 
-if (supported()) startWorker(); // boot at once, while the page and the form load
+if (supported()) {
+  const early = window.__simulatorStart;
+  delete window.__simulatorStart;
+  startWorker(early && early.worker ? early : null); // at once, while the form loads
+}
 main();
