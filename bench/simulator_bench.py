@@ -6,11 +6,15 @@ boots the same Pyodide in a module worker and computes 1+1, all measured in this
 Reports medians (with min and max) of: cold first result (empty cache, navigation to the first
 subsidy shown), warm first result (second visit, cache kept), recalculation after an edit, and
 bytes transferred (as this server sends them, uncompressed, and as gzip -6 would send each file, the
-way GitHub Pages compresses); each also as a ratio to the bare page.
+way GitHub Pages compresses); each also as a ratio to the bare page. Then the same first results
+under network profiles (Chromium's throttling, files compressed and cached as Pages does), where the
+bytes a lever adds or saves cost time: the start-up levers are judged there too.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import functools
 import gzip
 import json
@@ -21,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.parse
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +91,16 @@ def make_snapshot_page(site: Path) -> None:
     (folder / "worker.mjs").write_text(SNAPSHOT_WORKER, encoding="utf-8")
 
 
+def make_late_start_page(site: Path) -> None:
+    """The simulator page as it was before the head started the worker: simulator.mjs, which runs once
+    the page is parsed, starts it instead (the same folder depth, so every relative address holds)."""
+    page = (site / "simulator" / "index.html").read_text(encoding="utf-8")
+    start = page.index("window.__simulatorStart = start;")
+    opening, closing = page.rindex("<script>", 0, start), page.index("</script>", start) + len("</script>")
+    (site / "bench-late").mkdir()
+    (site / "bench-late" / "index.html").write_text(page[:opening] + page[closing:], encoding="utf-8")
+
+
 def median(values: list[float]) -> str:
     return f"{statistics.median(values):8.0f} (min {min(values):.0f}, max {max(values):.0f})"
 
@@ -104,20 +119,154 @@ def gzipped_bytes(site: Path, urls: list[str]) -> int:
     return total
 
 
-def first_result_ms(page: Any, url: str, bare: bool, urls: list[str] | None = None) -> tuple[float, int]:
+def first_result_ms(
+    page: Any, url: str, bare: bool, urls: list[str] | None = None
+) -> tuple[float, int, dict[str, float]]:
+    """ms from navigation to the first result, bytes received, and (on the simulator) when each stage
+    of the engine's start ended (the worker reports them)."""
     sizes: list[int] = []
     page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
     if urls is not None:
         page.on("requestfinished", lambda request: urls.append(request.url))
     page.goto(url)
-    if bare:
-        page.wait_for_function("() => window.__done", timeout=120_000)
-        ms = page.evaluate("() => window.__done")
-    else:
-        page.wait_for_function("() => window.__firstResultAt", timeout=120_000)
-        ms = page.evaluate("() => window.__firstResultAt")
+    done = "window.__done" if bare else "window.__firstResultAt"
+    page.wait_for_function(f"() => {done}", timeout=120_000)
+    ms = page.evaluate(f"() => {done}")
+    stages = {} if bare else page.evaluate("() => window.__engineStages || {}")
     page.wait_for_timeout(200)
-    return ms, sum(sizes)
+    return ms, sum(sizes), stages
+
+
+STAGES = {
+    "worker": "worker started",
+    "manifest": "manifest read",
+    "runtime": "Pyodide loaded (or restored)",
+    "engine": "engine imported and checked",
+    "snapshot": "snapshot taken",
+}
+
+
+# What each page is: its name, the site copy it lives in, its path there, and whether it is a bare
+# page (done when it sets window.__done) or the simulator (done at its first result).
+VARIANTS = (
+    ("bare", "site", "bench-bare/", True),
+    ("sim", "site", "simulator/", False),
+    ("late", "site", "bench-late/", False),
+    ("source", "source", "simulator/", False),
+    ("snapshot", "site", "bench-snapshot/", True),
+)
+LEVERS = {
+    "late": "the worker started by simulator.mjs after parsing, not by the page's head",
+    "source": "the standard library and the engine as source, compiled in the browser, not bytecode",
+    "snapshot": "prototype, not shipped: a memory snapshot made at build time and downloaded",
+}
+
+# Network profiles for the trade-offs a localhost run cannot show (the bytes of the runtime against the
+# time of its start-up): Chromium's own throttling (DevTools protocol), which also holds the worker's
+# fetches, against a server that compresses and caches as GitHub Pages does. The last profile serves
+# with max-age=0, so the warm visit revalidates every file, as on Pages 10 minutes after the first
+# visit: what that costs is the most a service worker caching the runtime could save.
+NETWORKS = (
+    ("mobile, 10 Mbps, 60 ms", 10, 60, 600),
+    ("office, 100 Mbps, 10 ms", 100, 10, 600),
+    ("mobile, 10 Mbps, 60 ms, HTTP cache expired (max-age=0)", 10, 60, 0),
+)
+
+
+def make_source_site(site: Path, copy: Path) -> None:
+    """The site as it was before the bytecode lever: the same small standard library as source files
+    (taken from Pyodide's own zip), and the wheel without its __pycache__."""
+    shutil.copytree(site, copy, symlinks=True)
+    runtime = copy / "assets" / "pyodide"
+    small = runtime / "python_stdlib.engine.zip"
+    with zipfile.ZipFile(small) as compiled:
+        wanted = {name[:-1] if name.endswith(".pyc") else name for name in compiled.namelist()}
+    with zipfile.ZipFile(runtime / "python_stdlib.zip") as full, zipfile.ZipFile(small, "w") as sources:
+        for info in full.infolist():
+            if info.filename in wanted:
+                sources.writestr(info, full.read(info), zipfile.ZIP_DEFLATED, 9)
+    manifest = json.loads((copy / "assets" / "simulator" / "manifest.json").read_text(encoding="utf-8"))
+    wheel = copy / "assets" / "simulator" / manifest["wheel"]
+    with (
+        zipfile.ZipFile(site / "assets" / "simulator" / manifest["wheel"]) as given,
+        zipfile.ZipFile(wheel, "w") as out,
+    ):
+        for info in given.infolist():
+            if "/__pycache__/" not in info.filename:
+                out.writestr(info, given.read(info), zipfile.ZIP_DEFLATED, 9)
+
+
+def throttled_page(context: Any, network: tuple[float, float] | None) -> Any:
+    page = context.new_page()
+    if network is not None:
+        mbps, rtt_ms = network
+        session = context.new_cdp_session(page)
+        session.send("Network.enable")
+        session.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": rtt_ms, "downloadThroughput": mbps * 1e6 / 8, "uploadThroughput": 2e6},
+        )
+    return page
+
+
+def measure(
+    browser: Any,
+    bases: dict[str, str],
+    sites: dict[str, Path],
+    variants: tuple[tuple[str, str, str, bool], ...],
+    runs: int,
+    network: tuple[float, float] | None = None,
+) -> dict[str, list[float]]:
+    """Cold and warm first results of each variant, `runs` times, interleaved so that drift in the
+    machine's speed touches every variant alike; bytes of the cold visit; recalculation on `sim`."""
+    figures: dict[str, list[float]] = collections.defaultdict(list)
+    for _ in range(runs):
+        for name, where, path, bare in variants:
+            context = browser.new_context()
+            page = throttled_page(context, network)
+            urls: list[str] = []
+            ms, size, stages = first_result_ms(page, bases[where] + path, bare, urls)
+            figures[f"{name} cold"].append(ms)
+            for stage, at in stages.items():
+                figures[f"{name} cold {stage}"].append(at)
+            figures[f"{name} bytes"].append(size)
+            figures[f"{name} gzip bytes"].append(gzipped_bytes(sites[where], urls))
+            page.close()
+            page = throttled_page(context, network)  # second visit, HTTP cache (and Cache Storage) kept
+            ms, _, stages = first_result_ms(page, bases[where] + path, bare)
+            figures[f"{name} warm"].append(ms)
+            for stage, at in stages.items():
+                figures[f"{name} warm {stage}"].append(at)
+            if name == "sim" and network is None:
+                figures["recalc"] += [recalculation_ms(page) for _ in range(3)]
+            context.close()
+    return figures
+
+
+def guide_page_pyodide_bytes(browser: Any, base: str) -> int:
+    context = browser.new_context()
+    page = context.new_page()
+    sizes: list[int] = []
+    page.on(
+        "requestfinished",
+        lambda request: sizes.append(request.sizes()["responseBodySize"]) if "/pyodide/" in request.url else None,
+    )
+    page.goto(base + "ibaraki-2023/rate-cap/")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return sum(sizes)
+
+
+def ratio_line(label: str, values: list[float], baseline: list[float], unit: str = "ms") -> str:
+    return f"  {label:10} {median(values)} {unit}  {statistics.median(values) / statistics.median(baseline):.2f}×"
+
+
+def report(figures: dict[str, list[float]], variants: tuple[tuple[str, str, str, bool], ...]) -> list[str]:
+    lines = []
+    for visit in ("cold", "warm"):
+        lines.append(f"{visit} first result, ms from navigation start (ratio to bare {visit}):")
+        lines += [ratio_line(name, figures[f"{name} {visit}"], figures[f"bare {visit}"]) for name, *_ in variants]
+    return lines
 
 
 def recalculation_ms(page: Any) -> float:
@@ -136,8 +285,24 @@ def recalculation_ms(page: Any) -> float:
     })""")
 
 
+def stage_lines(figures: dict[str, list[float]], variants: tuple[tuple[str, str, str, bool], ...]) -> list[str]:
+    """Medians of when each stage of the engine's start ended, in ms from navigation start."""
+    lines = []
+    for name, _, _, bare in variants:
+        for visit in ("cold", "warm"):
+            ended = [
+                f"{label} {statistics.median(figures[key]):.0f}"
+                for stage, label in STAGES.items()
+                if (key := f"{name} {visit} {stage}") in figures
+            ]
+            if not bare and ended:
+                result = statistics.median(figures[f"{name} {visit}"])
+                lines.append(f"  {name} {visit}: " + ", ".join(ended) + f", first result {result:.0f}")
+    return lines
+
+
 def main(runs: int = 5) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         site = Path(tmp) / "site"
         subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
@@ -149,108 +314,50 @@ def main(runs: int = 5) -> None:
         (site / "bench-bare" / "index.html").write_text(BARE, encoding="utf-8")
         (site / "bench-bare" / "worker.mjs").write_text(BARE_WORKER, encoding="utf-8")
         make_snapshot_page(site)
-        figures: dict[str, list[float]] = {
-            k: []
-            for k in (
-                "bare cold",
-                "bare warm",
-                "bare bytes",
-                "sim cold",
-                "sim warm",
-                "sim bytes",
-                "bare gzip bytes",
-                "sim gzip bytes",
-                "snapshot cold",
-                "snapshot warm",
-                "snapshot bytes",
-                "snapshot gzip bytes",
-                "recalc",
-                "guide pyodide bytes",
+        make_late_start_page(site)
+        sites = {"site": site, "source": Path(tmp) / "source"}
+        make_source_site(site, sites["source"])
+        p = stack.enter_context(sync_playwright())
+        browser = launch(p)
+        bases = {key: stack.enter_context(serve(folder)) for key, folder in sites.items()}
+        figures = measure(browser, bases, sites, VARIANTS, runs)
+        guide_bytes = guide_page_pyodide_bytes(browser, bases["site"])
+        networks = []
+        for label, mbps, rtt_ms, cache_seconds in NETWORKS:
+            pages = {
+                key: stack.enter_context(serve(f, pages_like=True, cache_seconds=cache_seconds))
+                for key, f in sites.items()
+            }
+            variants = VARIANTS if cache_seconds else VARIANTS[:2]
+            networks.append(
+                (label, variants, cache_seconds, measure(browser, pages, sites, variants, runs, (mbps, rtt_ms)))
             )
-        }
-        with serve(site) as base, sync_playwright() as p:
-            browser = launch(p)
-            for _ in range(runs):
-                pages = (
-                    ("bare", base + "bench-bare/", True),
-                    ("sim", base + "simulator/", False),
-                    ("snapshot", base + "bench-snapshot/", True),
-                )
-                for name, url, bare in pages:
-                    context = browser.new_context()
-                    page = context.new_page()
-                    urls: list[str] = []
-                    ms, size = first_result_ms(page, url, bare, urls)
-                    figures[f"{name} cold"].append(ms)
-                    figures[f"{name} bytes"].append(size)
-                    figures[f"{name} gzip bytes"].append(gzipped_bytes(site, urls))
-                    page.close()
-                    page = context.new_page()  # second visit, HTTP cache kept
-                    ms, _ = first_result_ms(page, url, bare)
-                    figures[f"{name} warm"].append(ms)
-                    if name == "sim":
-                        for _ in range(3):
-                            figures["recalc"].append(recalculation_ms(page))
-                    context.close()
-            context = browser.new_context()
-            page = context.new_page()
-            sizes: list[int] = []
-            page.on(
-                "requestfinished",
-                lambda request: (
-                    sizes.append(request.sizes()["responseBodySize"]) if "/pyodide/" in request.url else None
-                ),
-            )
-            page.goto(base + "ibaraki-2023/rate-cap/")
-            page.wait_for_load_state("networkidle")
-            figures["guide pyodide bytes"].append(sum(sizes))
-            context.close()
-            browser.close()
-        bare_cold, bare_warm = statistics.median(figures["bare cold"]), statistics.median(figures["bare warm"])
-        bare_bytes = statistics.median(figures["bare bytes"])
-        lines = [f"runs: {runs} each, Chromium headless, localhost, ms from navigation start"]
-        say = lines.append
-        say(f"bare page, cold first result   {median(figures['bare cold'])} ms")
-        say(f"bare page, warm first result   {median(figures['bare warm'])} ms")
-        say(
-            f"simulator, cold first result   {median(figures['sim cold'])} ms  "
-            f"ratio {statistics.median(figures['sim cold']) / bare_cold:.2f}× bare cold"
+        browser.close()
+
+    lines = [f"runs: {runs} of each, interleaved; Chromium headless; localhost; medians (min, max)"]
+    lines += [
+        f"{name:10} {text}"
+        for name, text in (
+            ("bare", "stock Pyodide 314 in a module worker, computing 1+1"),
+            ("sim", "the simulator as shipped"),
+            *LEVERS.items(),
         )
-        say(
-            f"simulator, warm first result   {median(figures['sim warm'])} ms  "
-            f"ratio {statistics.median(figures['sim warm']) / bare_warm:.2f}× bare warm, "
-            f"{statistics.median(figures['sim warm']) / bare_cold:.2f}× bare cold"
-        )
-        say(f"simulator, recalculation       {median(figures['recalc'])} ms (after the 300 ms typing debounce)")
-        say(f"bytes, bare page               {bare_bytes:10.0f}")
-        say(
-            f"bytes, simulator               {statistics.median(figures['sim bytes']):10.0f}  "
-            f"ratio {statistics.median(figures['sim bytes']) / bare_bytes:.2f}× bare"
-        )
-        bare_gzip = statistics.median(figures["bare gzip bytes"])
-        say(f"bytes gzipped, bare page       {bare_gzip:10.0f}")
-        say(
-            f"bytes gzipped, simulator       {statistics.median(figures['sim gzip bytes']):10.0f}  "
-            f"ratio {statistics.median(figures['sim gzip bytes']) / bare_gzip:.2f}× bare"
-        )
-        say("prototype, not shipped: memory snapshot after the engine import, restored in a module worker")
-        say(
-            f"snapshot, cold first result    {median(figures['snapshot cold'])} ms  "
-            f"ratio {statistics.median(figures['snapshot cold']) / bare_cold:.2f}× bare cold"
-        )
-        say(
-            f"snapshot, warm first result    {median(figures['snapshot warm'])} ms  "
-            f"ratio {statistics.median(figures['snapshot warm']) / bare_warm:.2f}× bare warm, "
-            f"{statistics.median(figures['snapshot warm']) / bare_cold:.2f}× bare cold"
-        )
-        say(
-            f"snapshot, bytes raw / gzipped  {statistics.median(figures['snapshot bytes']):10.0f} / "
-            f"{statistics.median(figures['snapshot gzip bytes']):.0f}  "
-            f"ratio {statistics.median(figures['snapshot gzip bytes']) / bare_gzip:.2f}× bare gzipped"
-        )
-        guide_pyodide_bytes = figures["guide pyodide bytes"][0]
-        say(f"bytes of Pyodide loaded by a guide page (ibaraki-2023/rate-cap/): {guide_pyodide_bytes:.0f}")
-        shutil.rmtree(site, ignore_errors=True)
+    ]
+    lines += report(figures, VARIANTS)
+    lines.append("bytes of a first visit, raw as served here (ratio to bare):")
+    lines += [ratio_line(n, figures[f"{n} bytes"], figures["bare bytes"], "B") for n, *_ in VARIANTS]
+    lines.append("bytes of a first visit, each file gzip -6 as GitHub Pages sends it (ratio to bare):")
+    lines += [ratio_line(n, figures[f"{n} gzip bytes"], figures["bare gzip bytes"], "B") for n, *_ in VARIANTS]
+    lines.append("where a start spends its time: when each stage ended, ms from navigation start (medians)")
+    lines += stage_lines(figures, VARIANTS)
+    lines.append(f"recalculation after an edit: {median(figures['recalc'])} ms (after the 300 ms typing debounce)")
+    lines.append(f"bytes of Pyodide loaded by a guide page (ibaraki-2023/rate-cap/): {guide_bytes}")
+    lines.append("")
+    lines.append("network profiles: the same pages served as GitHub Pages would (gzip, max-age=600), throttled")
+    lines.append("by Chromium")
+    for label, variants, cache_seconds, measured in networks:
+        lines.append(f"-- {label}")
+        lines += report(measured, variants) if cache_seconds else report(measured, variants)[len(variants) + 1 :]
     table = "\n".join(lines)
     print(table)
     (ROOT / "bench" / "results.md").write_text(

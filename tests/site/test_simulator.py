@@ -339,6 +339,17 @@ def test_a_killed_worker_is_restarted_and_nothing_typed_is_lost(page: Any, base_
     assert page.input_value("#sim-staff-ibaraki-2023") == "25"
 
 
+def test_the_engine_reports_when_each_stage_of_its_start_ended(page: Any, base_url: str) -> None:
+    """bench/ reads these to say where a start spends its time: they must be in order and on the
+    page's clock (before the first result, after the navigation began)."""
+    open_simulator(page, base_url)
+    stages = page.evaluate("() => window.__engineStages")
+    first_result = page.evaluate("() => window.__firstResultAt")
+    assert list(stages) == ["worker", "manifest", "runtime", "engine", "snapshot"]
+    moments = list(stages.values())
+    assert moments[0] > 0 and moments == sorted(moments) and moments[-1] <= first_result, (stages, first_result)
+
+
 def test_the_head_starts_the_worker_before_the_stylesheets(site: Path) -> None:
     """The engine boots while the rest of the page loads: the inline starter comes before any
     stylesheet (an inline script after a pending stylesheet would wait for it) and only on the

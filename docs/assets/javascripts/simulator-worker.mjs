@@ -3,7 +3,7 @@
 // Protocol (small and typed):
 //   page -> worker  {id, type: "simulate", case}          case: the case-file object (public format)
 //   worker -> page  {type: "progress", stage, text, loaded, total}
-//                   {type: "ready"}
+//                   {type: "ready", stdlib, start, stages}   stages: for bench/ (see below)
 //                   {id, type: "result", result}          result: what `--json` prints
 //                   {id, type: "invalid", errors}         errors: [{field, message}], the CLI's messages
 //                   {id, type: "failed", message}         anything else (a bug): the page offers a retry
@@ -70,6 +70,13 @@ for _id in calculator.scheme_ids():
     _simulate(json.dumps({"scheme": _id, "items": []}))
 `;
 
+// Where a start spends its time, for bench/: moments (ms since the epoch, comparable with the page's
+// clock) at which each stage ended.
+const stages = { worker: performance.timeOrigin + performance.now() };
+const stageDone = (name) => {
+  stages[name] = performance.timeOrigin + performance.now();
+};
+
 let stdlibInUse = "engine";
 let startedFrom = "boot"; // "snapshot" when restored from this browser's saved start-up state
 
@@ -115,12 +122,14 @@ async function restore(manifest, wheel) {
   try {
     progress("runtime", "前回保存した起動状態から計算エンジンを起動しています");
     const pyodide = await loadPyodide(runtimeOptions("engine", { _loadSnapshot: saved.arrayBuffer() }));
+    stageDone("runtime");
     // The snapshot holds Python's memory, not the file system: the package's files (the scheme
     // data among them) are unpacked again, as on a fresh boot.
     pyodide.unpackArchive(await wheel, "wheel");
     // The restored interpreter would repeat the saved random state: seed it anew.
     pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");
     pyodide.runPython(SELF_CHECK);
+    stageDone("engine");
     startedFrom = "snapshot";
     return pyodide;
   } catch {
@@ -147,6 +156,7 @@ function save(pyodide, manifest) {
 async function boot() {
   progress("runtime", "Python の実行環境を読み込んでいます");
   const manifest = await fetch(new URL("simulator/manifest.json", assets)).then((response) => response.json());
+  stageDone("manifest");
   const wheel = fetchWithProgress(new URL(`simulator/${manifest.wheel}`, assets), "engine", "計算エンジンを読み込んでいます");
   wheel.catch(() => {}); // awaited below
   const restored = await restore(manifest, wheel);
@@ -160,8 +170,10 @@ async function boot() {
   let pyodide;
   try {
     pyodide = await runtime;
+    stageDone("runtime");
     progress("import", "計算エンジンを起動しています");
     startEngine(pyodide, wheelBytes);
+    stageDone("engine");
   } catch {
     // The small standard library lacked something (or the runtime failed): once more, with all of it.
     stdlibInUse = "full";
@@ -172,12 +184,13 @@ async function boot() {
     return functionsOf(pyodide);
   }
   if (snapshots) save(pyodide, manifest); // before the first message from the page is read
+  stageDone("snapshot");
   return functionsOf(pyodide);
 }
 
 const engine = boot().then(
   (functions) => {
-    postMessage({ type: "ready", stdlib: stdlibInUse, start: startedFrom });
+    postMessage({ type: "ready", stdlib: stdlibInUse, start: startedFrom, stages });
     return functions;
   },
   (error) => {

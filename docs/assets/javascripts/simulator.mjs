@@ -123,6 +123,10 @@ function onWorkerMessage(message) {
   }
   if (message.type === "ready") {
     ready = true;
+    // For bench/: when each stage of the engine's start ended, in ms on this page's clock.
+    window.__engineStages = Object.fromEntries(
+      Object.entries(message.stages || {}).map(([stage, at]) => [stage, at - performance.timeOrigin]),
+    );
     restarts = 0;
     // Which standard library the engine runs on ("engine": the small zip; "full": the fallback).
     $("simulator").dataset.stdlib = message.stdlib || "";
