@@ -7,8 +7,8 @@
 //            docstrings become "" (__doc__ stays a string; nothing the engine runs reads them).
 //   package: each pkg/x.py gets pkg/__pycache__/x.<cache tag>.pyc, a hash-checked pyc: Python uses it
 //            only while its source is unchanged, and the source stays for tracebacks.
-// Code objects are named after where the files sit at run time (the stdlib zip, site-packages), as
-// compiling there would name them.
+// Code objects are named after where the files sit at run time (the stdlib zip; the working directory,
+// where the worker unpacks the wheel), as compiling them there would name them.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -25,13 +25,13 @@ pyodide.runPython(`
 import ast
 import importlib._bootstrap_external as external
 import importlib.util
+import os
 import sys
-import sysconfig
 import zipfile
 
 PREFIXES = {
     "stdlib": sys.prefix.rstrip("/") + "/lib/python%d%d.zip/" % sys.version_info[:2],
-    "package": sysconfig.get_paths()["purelib"].rstrip("/") + "/",
+    "package": os.getcwd().rstrip("/") + "/",  # where unpackArchive puts a wheel by default
 }
 
 def _blank_docstrings(tree):
