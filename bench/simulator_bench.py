@@ -301,6 +301,20 @@ def stage_lines(figures: dict[str, list[float]], variants: tuple[tuple[str, str,
     return lines
 
 
+def bound_lines(figures: dict[str, list[float]]) -> list[str]:
+    """What bounds the shipped simulator's start: the moment Pyodide itself is loaded (cold) or restored
+    (warm), before any work of ours, as a ratio to the bare page's whole start."""
+    lines = []
+    for visit in ("cold", "warm"):
+        loaded = statistics.median(figures[f"sim {visit} runtime"])
+        bare = statistics.median(figures[f"bare {visit}"])
+        lines.append(
+            f"  bound, {visit}: Pyodide {'loaded' if visit == 'cold' else 'restored'} at {loaded:.0f} ms = "
+            f"{loaded / bare:.2f}× the bare {visit} start, before the engine's own work"
+        )
+    return lines
+
+
 def main(runs: int = 5) -> None:
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         site = Path(tmp) / "site"
@@ -350,6 +364,7 @@ def main(runs: int = 5) -> None:
     lines += [ratio_line(n, figures[f"{n} gzip bytes"], figures["bare gzip bytes"], "B") for n, *_ in VARIANTS]
     lines.append("where a start spends its time: when each stage ended, ms from navigation start (medians)")
     lines += stage_lines(figures, VARIANTS)
+    lines += bound_lines(figures)
     lines.append(f"recalculation after an edit: {median(figures['recalc'])} ms (after the 300 ms typing debounce)")
     lines.append(f"bytes of Pyodide loaded by a guide page (ibaraki-2023/rate-cap/): {guide_bytes}")
     lines.append("")
