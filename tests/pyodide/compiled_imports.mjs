@@ -3,24 +3,10 @@
 // site ships them as bytecode.
 //   node tests/pyodide/compiled_imports.mjs <site dir> [wheel]   -> prints a JSON list of file names
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { loadShipped } from "./shipped.mjs";
 
-process.on("uncaughtException", (error) => {
-  process.stderr.write(`${error && error.message ? error.message : error}`.slice(-4000));
-  process.exit(1);
-});
-
-const [site, wheel] = process.argv.slice(2);
-const assets = join(site, "assets");
-const { loadPyodide } = await import(pathToFileURL(join(assets, "pyodide", "pyodide.mjs")).href);
-const manifest = JSON.parse(readFileSync(join(assets, "simulator", "manifest.json"), "utf8"));
-const pyodide = await loadPyodide({
-  indexURL: join(assets, "pyodide") + "/",
-  stdLibURL: join(assets, "pyodide", manifest.stdlib),
-  stdout: () => {},
-  stderr: () => {},
-});
+const [site, givenWheel] = process.argv.slice(2);
+const { pyodide, wheel } = await loadShipped(site);
 pyodide.runPython(`
 import importlib._bootstrap_external as external
 import zipimport
@@ -37,7 +23,7 @@ def _recording_zip(pathname, source, *args, **kwargs):
     return _compile_source(pathname, source, *args, **kwargs)
 zipimport._compile_source = _recording_zip
 `);
-pyodide.unpackArchive(new Uint8Array(readFileSync(wheel || join(assets, "simulator", manifest.wheel))), "wheel");
+pyodide.unpackArchive(new Uint8Array(readFileSync(givenWheel || wheel)), "wheel");
 const compiled = pyodide.runPython(`
 import json, tomllib, calculator
 calculator.simulate({"scheme": "yamaguchi-2022", "items": [{"category": "devices", "amount_yen": 100000}]})

@@ -14,6 +14,7 @@ from typing import Any
 import calculator
 from tests.conftest import ROOT
 from tests.engine.conftest import SHIPPED_SCHEME_IDS
+from tests.zips import copy_zip
 
 RUNNER = Path(__file__).with_name("run_cases.mjs")
 BAD = [
@@ -62,12 +63,8 @@ def test_a_module_missing_from_the_small_standard_library_fails_the_golden_run(s
         / json.loads((site / "assets" / "simulator" / "manifest.json").read_text())["stdlib"]
     )
     lacking = tmp_path / "lacking.zip"
-    with zipfile.ZipFile(small) as source, zipfile.ZipFile(lacking, "w") as target:
-        names = source.namelist()
-        assert "fractions.pyc" in names  # calculator reads money as exact fractions
-        for info in source.infolist():
-            if info.filename != "fractions.pyc":
-                target.writestr(info, source.read(info))
+    # calculator reads money as exact fractions
+    assert copy_zip(small, lacking, lambda name: name != "fractions.pyc") == ["fractions.pyc"]
     cases = tmp_path / "cases.json"
     cases.write_text(json.dumps(BAD[:1]), encoding="utf-8")
     done = subprocess.run(
@@ -102,12 +99,9 @@ def test_nothing_is_compiled_from_source_when_the_engine_starts(site: Path, tmp_
     shipped = json.loads((site / "assets" / "simulator" / "manifest.json").read_text())["wheel"]
     wheel = site / "assets" / "simulator" / shipped
     without = tmp_path / wheel.name
-    with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(without, "w") as target:
-        cached = [n for n in source.namelist() if "/__pycache__/" in n]
+    cached = copy_zip(wheel, without, lambda name: "/__pycache__/" not in name)
+    with zipfile.ZipFile(wheel) as source:
         assert len(cached) == len([n for n in source.namelist() if n.startswith("calculator/") and n.endswith(".py")])
-        for info in source.infolist():
-            if info not in cached and "/__pycache__/" not in info.filename:
-                target.writestr(info, source.read(info))
     compiled = {}
     for name, given in (("shipped", wheel), ("without bytecode", without)):
         done = subprocess.run(
