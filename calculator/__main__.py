@@ -54,13 +54,25 @@ def _cite(citation: dict[str, str]) -> str:
 
 def _explain(result: Result) -> str:
     data = result.to_dict()
+    low, high = result.subsidy_range_yen
+    amount = format_yen(result.subsidy_yen)
+    if low != high:
+        amount += f"（読み方によって {format_yen(low)}〜{format_yen(high)}。下の「読み方によって変わる額」を参照）"
     lines = [
         f"{result.scheme_name} の試算",
         "",
-        f"補助額        {format_yen(result.subsidy_yen)}",
+    ]
+    if not result.eligible:
+        lines += ["この事業所は補助の対象になりません（対象外）。"]
+        lines.extend(f"  ・{r.text} {_cite(r.citation.to_dict())}" for r in result.ineligible_reasons)
+        lines.append("")
+    lines += [
+        f"補助額        {amount}",
         f"補助対象経費  {format_yen(result.eligible_expense_yen)}（補助率 {rate_words(Fraction(result.rate))}、"
         f"上限額 {format_yen(result.remaining_cap_yen)}）",
-        f"自己負担額    {format_yen(result.self_pay_yen)}（経費の総額 {format_yen(result.total_cost_yen)} − 補助額）",
+        f"自己負担額    {format_yen(result.self_pay_yen)}（経費の総額 {format_yen(result.total_cost_yen)} − 補助額"
+        + (f" − 他の補助金 {format_yen(result.other_subsidy_yen)}" if result.other_subsidy_yen else "")
+        + "）",
         "",
         "経費の判定",
     ]
@@ -74,12 +86,26 @@ def _explain(result: Result) -> str:
         lines.extend(f"     ・{r['text']} {_cite(r['citation'])}" for r in item["reasons"])
     lines += ["", "計算の手順"]
     lines.extend(f"  {n}. {s['text']} {_cite(s['citation'])}" for n, s in enumerate(data["steps"], 1))
+    if data["alternatives"]:
+        lines += ["", "読み方によって変わる額（文書からはどちらとも読めるため、県の判断によります）"]
+        lines.extend(
+            f"  ・{a['reading']}: {format_yen(a['subsidy_yen'])}（注意「{a['title']}」）" for a in data["alternatives"]
+        )
     if data["caveats"]:
         lines += ["", "注意（文書に定めがない点・あいまいな点）"]
         lines.extend(f"  ・{c['title']}: {c['text']} {_cite(c['citation'])}" for c in data["caveats"])
-    if data["requirements"]:
+    # What the counted items themselves must be (e.g. a commercial product with daytime support),
+    # once per condition however many items share it.
+    conditions = {
+        f"  ・{item['category_title']}: {c['text']} {_cite(c['citation'])}": None
+        for item in data["items"]
+        if item["status"] != "excluded"
+        for c in item["conditions"]
+    }
+    if data["requirements"] or conditions:
         lines += ["", "満たす必要のある要件"]
         lines.extend(f"  ・{r['title']} {_cite(r['citation'])}" for r in data["requirements"])
+        lines.extend(conditions)
     return "\n".join(lines)
 
 

@@ -7,7 +7,9 @@ the simulator page can put it next to the right input.
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
@@ -17,6 +19,7 @@ from typing import Any, Final
 from calculator._amounts import parse_staff, parse_yen
 from calculator._errors import FieldError, InputError, shown
 from calculator._scheme import Scheme
+from calculator._services import read_service
 from calculator._vocabulary import CATEGORY_IDS, ITEM_PARTS, PAYMENT_IDS
 
 CASE_KEYS: Final = (
@@ -30,6 +33,7 @@ CASE_KEYS: Final = (
     "items",
     "facility_name",
     "note",
+    "service_type",
 )
 ITEM_KEYS: Final = (
     "category",
@@ -38,8 +42,13 @@ ITEM_KEYS: Final = (
     "consumption_tax_yen",
     "payment",
     "recurring",
+    "kind",
+    "monthly_amount_yen",
+    "first_payment_month",
+    "payment_count",
     *ITEM_PARTS,
 )
+_MONTH: Final = re.compile(r"(\d{4})-(\d{1,2})")
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,13 @@ class Item:
     other_subsidy_yen: int = 0
     flags: frozenset[str] = frozenset()  # scheme-defined marks such as "before_decision"
     recurring: bool | None = None  # None: not said; the scheme's default applies
+    kind: str | None = None  # one of the category's kinds (e.g. "setup"), where it defines them
+    # Lease and monthly payments may be given as a monthly amount from a first month, so that the
+    # engine counts only the payments within the scheme's cutoff; `amount_yen` is then the total.
+    monthly_amount_yen: int | None = None
+    first_payment_month: tuple[int, int] | None = None  # (year, month)
+    payment_count: int | None = None
+    amount_stated: bool = True  # False: amount_yen was worked out from the monthly amount
 
     @property
     def total_yen(self) -> int:
@@ -74,12 +90,16 @@ class Case:
     requirements_met: tuple[str, ...] = ()
     facility_name: str = ""
     note: str = ""
+    service_type: str = ""  # as written in the file
+    services: tuple[str, ...] = ()  # what it means, by the act's names
 
     def to_dict(self) -> dict[str, Any]:
         """The case-file form, as the CLI reads it back (the simulator saves this)."""
         data: dict[str, Any] = {"scheme": self.scheme}
         if self.facility_name:
             data["facility_name"] = self.facility_name
+        if self.service_type:
+            data["service_type"] = self.service_type
         if self.ict_staff_fte is not None:
             staff = self.ict_staff_fte
             data["ict_staff_fte"] = staff_for_file(staff)
@@ -92,13 +112,19 @@ class Case:
             data["requirements_met"] = list(self.requirements_met)
         data["items"] = []
         for item in self.items:
-            row: dict[str, Any] = {
-                "category": item.category,
-                "name": item.name,
-                "amount_yen": item.amount_yen,
-                "consumption_tax_yen": item.consumption_tax_yen,
-                "payment": item.payment,
-            }
+            row: dict[str, Any] = {"category": item.category, "name": item.name}
+            if item.amount_stated:
+                row["amount_yen"] = item.amount_yen
+            row["consumption_tax_yen"] = item.consumption_tax_yen
+            row["payment"] = item.payment
+            if item.kind is not None:
+                row["kind"] = item.kind
+            if item.monthly_amount_yen is not None and item.first_payment_month is not None:
+                row["monthly_amount_yen"] = item.monthly_amount_yen
+                year, month = item.first_payment_month
+                row["first_payment_month"] = f"{year:04d}-{month:02d}"
+                if item.payment_count is not None:
+                    row["payment_count"] = item.payment_count
             if item.other_subsidy_yen:
                 row["other_subsidy_yen"] = item.other_subsidy_yen
             for flag in sorted(item.flags):
@@ -276,7 +302,21 @@ class _Parser:
                 f"「{shown(payment)}」という支払方法はありません"
                 "（purchase: 購入、lease: リース・レンタル、monthly: 月額払い）",
             )
-        amount = self.yen(raw, "amount_yen", f"{prefix}.amount_yen")
+        monthly = self.monthly(raw, prefix, payment)
+        by_month = any(raw.get(k) is not None for k in ("monthly_amount_yen", "first_payment_month", "payment_count"))
+        stated = raw.get("amount_yen") is not None or not by_month
+        amount = 0  # without a stated amount, the engine works it out from the payments it counts
+        if stated:
+            amount = self.yen(raw, "amount_yen", f"{prefix}.amount_yen")
+        elif monthly is not None and monthly[2] is not None:
+            amount = monthly[0] * monthly[2]
+        if monthly is not None and stated and monthly[2] is not None and amount != monthly[0] * monthly[2]:
+            self.error(
+                f"{prefix}.amount_yen",
+                f"金額（{amount:,}円）が月額×回数"
+                f"（{monthly[0]:,}円×{monthly[2]}回＝{monthly[0] * monthly[2]:,}円）と合いません",
+            )
+        kind = self.kind(raw, prefix, category)
         tax = self.yen(raw, "consumption_tax_yen", f"{prefix}.consumption_tax_yen", default=0)
         other = self.yen(raw, "other_subsidy_yen", f"{prefix}.other_subsidy_yen", default=0) if parts else 0
         if other > amount and "amount_yen" in raw:
@@ -302,7 +342,64 @@ class _Parser:
             other,
             marked,
             recurring,
+            kind,
+            monthly[0] if monthly else None,
+            monthly[1] if monthly else None,
+            monthly[2] if monthly else None,
+            stated,
         )
+
+    def monthly(
+        self, raw: dict[str, Any], prefix: str, payment: object
+    ) -> tuple[int, tuple[int, int], int | None] | None:
+        """(monthly amount, first month, number of payments or None) where the item gives them."""
+        keys = ("monthly_amount_yen", "first_payment_month", "payment_count")
+        if all(raw.get(k) is None for k in keys):
+            return None
+        if payment not in ("lease", "monthly"):
+            self.error(
+                f"{prefix}.monthly_amount_yen",
+                "月額と支払開始月は、支払方法がリース・レンタルか月額払いの経費に書きます",
+            )
+            return None
+        if raw.get("monthly_amount_yen") is None:
+            self.error(f"{prefix}.monthly_amount_yen", "月額を入力してください（支払開始月とあわせて使います）")
+            return None
+        amount = self.yen(raw, "monthly_amount_yen", f"{prefix}.monthly_amount_yen")
+        month = self.month(raw.get("first_payment_month"), f"{prefix}.first_payment_month")
+        count_raw = raw.get("payment_count")
+        count: int | None = None
+        if count_raw is not None:
+            if isinstance(count_raw, bool) or not isinstance(count_raw, int) or not 1 <= count_raw <= 600:
+                self.error(f"{prefix}.payment_count", "支払回数を1から600までの整数で入力してください")
+            else:
+                count = count_raw
+        return (amount, month, count) if month else None
+
+    def month(self, value: object, field: str) -> tuple[int, int] | None:
+        if value is None:
+            self.error(field, "支払開始月を「2023-10」の形で入力してください（月額とあわせて使います）")
+            return None
+        if isinstance(value, datetime.date):
+            return value.year, value.month
+        match = _MONTH.fullmatch(value.strip()) if isinstance(value, str) else None
+        if match is None or not 2000 <= int(match[1]) <= 2100 or not 1 <= int(match[2]) <= 12:
+            self.error(field, f"支払開始月は「2023-10」の形で入力してください（「{shown(value)}」）")
+            return None
+        return int(match[1]), int(match[2])
+
+    def kind(self, raw: dict[str, Any], prefix: str, category: object) -> str | None:
+        value = raw.get("kind")
+        if value is None:
+            return None
+        found = self.scheme.category(category) if isinstance(category, str) else None
+        kinds = found.kinds if found else ()
+        if not isinstance(value, str) or not any(k.id == value for k in kinds):
+            choices = "、".join(f"{k.id}（{k.title}）" for k in kinds)
+            hint = f"使えるのは {choices}" if kinds else "この区分には種類の指定がありません"
+            self.error(f"{prefix}.kind", f"「{shown(value)}」という種類はありません。{hint}")
+            return None
+        return value
 
 
 def parse_case(data: object, scheme: Scheme) -> Case:
@@ -345,6 +442,19 @@ def parse_case(data: object, scheme: Scheme) -> Case:
         else:
             count = count_raw
 
+    service_type = parser.text(data, "service_type", "service_type", limit=60)
+    services: tuple[str, ...] = ()
+    if service_type:
+        found = read_service(service_type)
+        if found is None:
+            parser.error(
+                "service_type",
+                f"「{shown(service_type)}」という介護保険のサービスはありません"
+                "（「訪問介護」「通所介護」「特定福祉用具販売」のように、介護保険法のサービス名で書いてください）",
+            )
+        else:
+            services = found
+
     items_raw = data.get("items")
     items: list[Item] = []
     if items_raw is None:
@@ -370,6 +480,8 @@ def parse_case(data: object, scheme: Scheme) -> Case:
         requirements_met=requirements_met,
         facility_name=parser.text(data, "facility_name", "facility_name"),
         note=parser.text(data, "note", "note", limit=2000),
+        service_type=service_type,
+        services=services,
     )
     if parser.errors:
         raise InputError(parser.errors)

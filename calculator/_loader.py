@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from calculator._errors import SchemeError
 from calculator._scheme import (
+    Alternative,
     Application,
     ApplicationDocument,
     Basis,
@@ -29,6 +30,8 @@ from calculator._scheme import (
     ConsumptionTax,
     Document,
     Exclusion,
+    ExpenseKind,
+    Facilities,
     Note,
     Payment,
     Rate,
@@ -41,7 +44,9 @@ from calculator._scheme import (
     Scheme,
     StaffBand,
 )
+from calculator._services import CARE_SERVICES
 from calculator._vocabulary import (
+    ALTERNATIVE_RULES,
     CATEGORY_IDS,
     ITEM_PARTS,
     PAYMENT_IDS,
@@ -250,7 +255,39 @@ class _Reader:
                 )
             elif kind == "count" and not argument.isdigit():
                 self.problem(_join(path, key), f"「{predicate}」: 回数は整数で書いてください")
+            elif kind == "flag_category":
+                flag, _, category = argument.partition(":")
+                if flag not in flags or category not in CATEGORY_IDS:
+                    self.problem(
+                        _join(path, key), f"「{predicate}」: 「印:区分」の形で、この制度の印と区分を書いてください"
+                    )
         return tuple(value)
+
+    def alternative(self, value: Any, path: str, flags: set[str]) -> Alternative | None:
+        """The other reading of a caveat: a rule of the engine's vocabulary and one line of Japanese."""
+        table = self.table(value, path, {"rule", "reading"})
+        rule, reading = self.text(table, "rule", path), self.text(table, "reading", path)
+        name, argument = split_predicate(rule)
+        kind = ALTERNATIVE_RULES.get(name)
+        if not rule:
+            return None
+        if kind is None:
+            self.problem(
+                f"{path}.rule", f"「{name}」という読み方の規則はありません（使えるのは {', '.join(ALTERNATIVE_RULES)}）"
+            )
+            return None
+        valid = {
+            "": not argument,
+            "count": argument.isdigit() and int(argument) > 0,
+            "flag": argument in flags,
+            "category": argument in CATEGORY_IDS,
+            "payment": argument in PAYMENT_IDS,
+            "category_pair": all(c in CATEGORY_IDS for c in argument.split(":")) and argument.count(":") == 1,
+        }[kind]
+        if not valid:
+            self.problem(f"{path}.rule", f"「{rule}」: 規則「{name}」の引数が正しくありません")
+            return None
+        return Alternative(rule, reading) if reading else None
 
 
 def _read_clauses(reader: _Reader, data: dict[str, Any], documents: dict[str, Document]) -> None:
@@ -398,6 +435,8 @@ def _read_categories(reader: _Reader, data: dict[str, Any]) -> list[Category]:
                 "recurring_caveat",
                 "eligible_cap_yen",
                 "eligible_cap_cite",
+                "equipment",
+                "kinds",
             },
         )
         cite = reader.citation(table.get("cite", _MISSING), f"{path}.cite")
@@ -424,6 +463,20 @@ def _read_categories(reader: _Reader, data: dict[str, Any]) -> list[Category]:
         recurring_caveat = reader.caveat_ref(table, "recurring_caveat", path)
         if recurring and recurring_caveat is None:
             reader.problem(f"{path}.recurring_caveat", "区分を恒常的な費用とみなすときは、その注意（caveat）が必要です")
+        kinds: list[ExpenseKind] = []
+        for m, raw_kind in enumerate(reader.tables(table.get("kinds", _MISSING), f"{path}.kinds", allow_empty=True)):
+            kpath = f"{path}.kinds[{m}]"
+            kind = reader.table(raw_kind, kpath, {"id", "title", "cite"}, {"recurring"})
+            kind_cite = reader.citation(kind.get("cite", _MISSING), f"{kpath}.cite")
+            said = kind.get("recurring")
+            if said is not None and not isinstance(said, bool):
+                reader.problem(f"{kpath}.recurring", "true か false が必要です（書かなければ「文書に定めがない」）")
+                said = None
+            if kind_cite:
+                kinds.append(
+                    ExpenseKind(reader.slug(kind, "id", kpath), reader.text(kind, "title", kpath), said, kind_cite)
+                )
+        _check_ids(reader, f"{path}.kinds", [k.id for k in kinds])
         if cite is None:
             continue
         categories.append(
@@ -440,6 +493,8 @@ def _read_categories(reader: _Reader, data: dict[str, Any]) -> list[Category]:
                 recurring_caveat,
                 cap,
                 cap_citation,
+                reader.flag(table, "equipment", path),
+                tuple(kinds),
             )
         )
     return categories
@@ -533,6 +588,23 @@ def _read_application(reader: _Reader, data: dict[str, Any]) -> Application | No
     )
 
 
+def _read_facilities(reader: _Reader, data: dict[str, Any]) -> Facilities | None:
+    if "facilities" not in data:
+        return None
+    table = reader.table(data["facilities"], "facilities", {"text", "cite"}, {"excluded_services"})
+    cite = reader.citation(table.get("cite", _MISSING), "facilities.cite")
+    services = table.get("excluded_services", [])
+    if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
+        reader.problem("facilities.excluded_services", "サービス名の配列が必要です")
+        services = []
+    for name in services:
+        if name not in CARE_SERVICES:
+            reader.problem("facilities.excluded_services", f"「{name}」は介護保険法のサービス名にありません")
+    if cite is None:
+        return None
+    return Facilities(reader.text(table, "text", "facilities"), cite, tuple(services))
+
+
 # A placeholder for a rule that rests on a caveat alone; replaced by the caveat's citation in _resolve.
 _PENDING: Final = Basis(citation=None, caveat=None)  # type: ignore[arg-type]
 
@@ -589,7 +661,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
             "requirements",
             "caveats",
         },
-        {"references", "notes", "purpose", "application"},
+        {"references", "notes", "purpose", "application", "facilities"},
     )
     if top.get("schema_version") != SCHEMA_VERSION:
         reader.problem("schema_version", f"{SCHEMA_VERSION} が必要です")
@@ -688,7 +760,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     caveats: dict[str, Caveat] = {}
     for n, raw in enumerate(reader.tables(top.get("caveats", _MISSING), "caveats", allow_empty=True)):
         cpath = f"caveats[{n}]"
-        table = reader.table(raw, cpath, {"id", "title", "text", "when", "cite"})
+        table = reader.table(raw, cpath, {"id", "title", "text", "when", "cite"}, {"alternative"})
         caveat_id = reader.slug(table, "id", cpath, _ANCHOR)
         if caveat_id and scheme_id and not caveat_id.startswith(scheme_id + "-"):
             reader.problem(f"{cpath}.id", f"注意のidは制度id「{scheme_id}-」で始めてください")
@@ -700,9 +772,17 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
             )
         cite = reader.citation(table.get("cite", _MISSING), f"{cpath}.cite")
         when = reader.predicates(table, "when", cpath, flags, {c.id for c in rate.conditions} if rate else set())
+        alternative = (
+            reader.alternative(table["alternative"], f"{cpath}.alternative", flags) if "alternative" in table else None
+        )
         if cite and caveat_id:
             caveats[caveat_id] = Caveat(
-                caveat_id, reader.text(table, "title", cpath), reader.text(table, "text", cpath), cite, when
+                caveat_id,
+                reader.text(table, "title", cpath),
+                reader.text(table, "text", cpath),
+                cite,
+                when,
+                alternative,
             )
 
     references: list[Reference] = []
@@ -738,6 +818,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
                 )
             )
     application = _read_application(reader, top)
+    facilities = _read_facilities(reader, top)
 
     # Cross-checks that need the whole file.
     for where, caveat_id in reader.caveat_refs:
@@ -814,6 +895,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
         notes=tuple(notes),
         purpose=purpose,
         application=application,
+        facilities=facilities,
         path=path,
     )
 

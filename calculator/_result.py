@@ -84,6 +84,19 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class AlternativeAmount:
+    """The subsidy under the other reading a shown caveat allows (the document is ambiguous)."""
+
+    caveat: str  # the caveat's id
+    title: str
+    reading: str  # one line: 「…と読むと」
+    subsidy_yen: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"caveat": self.caveat, "title": self.title, "reading": self.reading, "subsidy_yen": self.subsidy_yen}
+
+
+@dataclass(frozen=True)
 class Result:
     scheme_id: str
     scheme_name: str
@@ -96,13 +109,23 @@ class Result:
     cap_binds: bool  # the cap, not the rate, decided the subsidy
     cap_binds_from_yen: int  # the eligible expense from which the cap decides the subsidy
     total_cost_yen: int  # every item with tax, counted or not
-    self_pay_yen: int  # total cost less the subsidy
+    self_pay_yen: int  # total cost less the subsidy and what other subsidies pay
     items: tuple[ItemDecision, ...]
     steps: tuple[Step, ...]
     caveats: tuple[Notice, ...]
     requirements: tuple[Notice, ...]  # still to meet
     requirements_met: tuple[str, ...]
     higher_rate_conditions: tuple[str, ...]
+    eligible: bool = True  # False: the facility may not apply at all (never the same as 0円)
+    ineligible_reasons: tuple[Reason, ...] = ()
+    alternatives: tuple[AlternativeAmount, ...] = ()
+    other_subsidy_yen: int = 0  # what other subsidies pay of these costs (the operator does not)
+
+    @property
+    def subsidy_range_yen(self) -> tuple[int, int]:
+        """The lowest and highest subsidy over this result and its alternative readings."""
+        amounts = [self.subsidy_yen, *(a.subsidy_yen for a in self.alternatives)]
+        return min(amounts), max(amounts)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -118,6 +141,12 @@ class Result:
             "cap_binds_from_yen": self.cap_binds_from_yen,
             "total_cost_yen": self.total_cost_yen,
             "self_pay_yen": self.self_pay_yen,
+            "other_subsidy_yen": self.other_subsidy_yen,
+            "eligible": self.eligible,
+            "ineligible_reasons": [r.to_dict() for r in self.ineligible_reasons],
+            "subsidy_min_yen": self.subsidy_range_yen[0],
+            "subsidy_max_yen": self.subsidy_range_yen[1],
+            "alternatives": [a.to_dict() for a in self.alternatives],
             "higher_rate_conditions": list(self.higher_rate_conditions),
             "items": [i.to_dict() for i in self.items],
             "steps": [s.to_dict() for s in self.steps],

@@ -6,20 +6,23 @@
     remaining cap     = the facility's cap less every earlier subsidy (never below 0)
     subsidy           = the lower of the rate amount and the remaining cap
 
-No prefecture is named here: what differs between schemes is data.
+No prefecture is named here: what differs between schemes is data. Where a document allows two
+readings, a caveat names the other one as a rule of `ALTERNATIVE_RULES`; the case is computed
+again under it, and the caveat is shown only if that changes this case's amount or an item.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from calculator._amounts import format_staff, format_yen
 from calculator._case import Case, Item
-from calculator._result import ItemDecision, Notice, Reason, Result, Step
-from calculator._scheme import Cap, Scheme, StaffBand
-from calculator._vocabulary import PAYMENT_WORDS, REQUIREMENT_FACT_WORDS, split_predicate
+from calculator._result import AlternativeAmount, ItemDecision, Notice, Reason, Result, Step
+from calculator._scheme import Cap, Category, Payment, Scheme, StaffBand
+from calculator._vocabulary import PAYMENT_WORDS, REQUIREMENT_FACT_MISSING, REQUIREMENT_FACT_WORDS, split_predicate
 
 
 def rate_words(rate: Fraction) -> str:
@@ -39,21 +42,65 @@ def _exact(value: Fraction) -> str:
     return f"約{float(value):,.2f}円"
 
 
+@dataclass(frozen=True)
+class Reading:
+    """The reading of the document's open questions a calculation follows: the scheme's own (no
+    rules), or one caveat's alternative (one rule of `ALTERNATIVE_RULES`, e.g. "rounding_unit:1000")."""
+
+    rules: frozenset[str] = frozenset()
+
+    def on(self, name: str) -> bool:
+        return name in self.rules
+
+    def argument(self, name: str) -> str | None:
+        for rule in self.rules:
+            rule_name, argument = split_predicate(rule)
+            if rule_name == name:
+                return argument
+        return None
+
+
+_SCHEME_READING = Reading()
+
+
 @dataclass
 class _Facts:
     """What happened in one calculation, for the `when` lists of caveats and requirements."""
 
     case: Case
+    software_introduced: bool = False
     staff_between_bands: bool = False
+    staff_below_bands: bool = False
     cap_binds: bool = False
     eligible_yen: int = 0
     recurring_assumed: bool = False
+    one_off_assumed: bool = False
     unmet_requirements: set[str] = field(default_factory=set)
     rounding_unit: int = 1
+    decisions: tuple[ItemDecision, ...] = ()
+
+    def fact(self, name: str) -> bool:
+        return {"ikkan_achieved": self.case.ikkan_achieved, "includes_care_software": self.software_introduced}[name]
 
     def holds(self, predicate: str) -> bool:
         name, argument = split_predicate(predicate)
         items = self.case.items
+        counted = [d for d in self.decisions if d.status != "excluded"]
+        if name == "staff_below_bands":
+            return self.staff_below_bands
+        if name == "one_off_assumed":
+            return self.one_off_assumed
+        if name == "has_other_subsidy":
+            return any(i.other_subsidy_yen for i in items)
+        if name == "counts_category":
+            return any(d.category == argument for d in counted)
+        if name == "counts_payment":
+            return any(d.payment == argument for d in counted)
+        if name == "has_fact":
+            return self.fact(argument)
+        if name == "has_flag_on_category":
+            flag, _, category = argument.partition(":")
+            return any(flag in i.flags and i.category == category for i in items)
         if name == "always":
             return True
         if name == "staff_between_bands":
@@ -88,11 +135,82 @@ class _Facts:
         return all(self.holds(p) for p in predicates)
 
 
-def _decide(item: Item, index: int, scheme: Scheme, case: Case, software_counted: bool, facts: _Facts) -> ItemDecision:
+def _months_between(first: tuple[int, int], last: datetime.date) -> int:
+    """How many monthly payments from `first` (year, month) fall on or before `last`'s month."""
+    return max(0, (last.year - first[0]) * 12 + last.month - first[1] + 1)
+
+
+def _counted_payments(item: Item, payment: Payment) -> tuple[int, int, Reason | None]:
+    """(amount paid, amount within the cutoff, the reason saying so) for a lease or monthly item."""
+    if item.monthly_amount_yen is None or item.first_payment_month is None:
+        if payment.until is None or item.payment == "purchase":
+            return item.amount_yen, item.amount_yen, None
+        text = (
+            f"{_date_words(payment.until)}までの支払額として入力された{format_yen(item.amount_yen)}を計上します"
+            "（月額と支払開始月を入力すると、期限までの回数をこの試算が数えます）。"
+        )
+        return item.amount_yen, item.amount_yen, Reason(text, payment.basis.citation)
+    monthly, first = item.monthly_amount_yen, item.first_payment_month
+    months = item.payment_count
+    if payment.until is not None:
+        within = _months_between(first, payment.until)
+        months = within if months is None else min(months, within)
+    elif months is None:
+        months = 1  # no cutoff and no count: only what the case shows for sure, one payment
+    total = item.amount_yen if item.amount_stated or item.payment_count is not None else monthly * months
+    start = f"{first[0]}年{first[1]}月"
+    if payment.until is not None and months == 0:
+        text = (
+            f"{_date_words(payment.until)}までの支払分だけが対象ですが、支払開始が{start}のため、"
+            "対象になる支払はありません。"
+        )
+    elif payment.until is not None:
+        text = (
+            f"{_date_words(payment.until)}までの支払分だけが対象のため、月額{format_yen(monthly)}×{months}か月"
+            f"（{start}から）＝{format_yen(monthly * months)}を計上します。"
+        )
+    else:
+        text = f"月額{format_yen(monthly)}×{months}回＝{format_yen(monthly * months)}を計上します。"
+    return total, monthly * months, Reason(text, payment.basis.citation)
+
+
+def _date_words(date: datetime.date) -> str:
+    """2024-03-31 -> '令和6年3月31日', as the documents write dates (令和 began on 2019-05-01)."""
+    if date >= datetime.date(2019, 5, 1):
+        year = date.year - 2018
+        return f"令和{'元' if year == 1 else year}年{date.month}月{date.day}日"
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def _is_recurring(item: Item, category: Category | None, payment: Payment, reading: Reading, facts: _Facts) -> bool:
+    """Whether a later application must leave this item out as a recurring cost (恒常的な費用)."""
+    if payment.recurring and reading.argument("payment_not_recurring") != item.payment:
+        return True
+    if item.recurring is not None:
+        return item.recurring
+    kind = category.kind(item.kind) if category and item.kind else None
+    if kind is not None and kind.recurring is not None:
+        return kind.recurring
+    if category is None:
+        return False
+    if category.recurring_caveat is None:
+        return category.recurring  # the scheme needs no caveat: e.g. equipment bought outright
+    if category.recurring:
+        facts.recurring_assumed = True
+        return not reading.on("assumed_recurring_counted")
+    facts.one_off_assumed = True
+    return reading.on("assumed_one_off_excluded")
+
+
+def _decide(item: Item, index: int, scheme: Scheme, case: Case, facts: _Facts, reading: Reading) -> ItemDecision:
     reasons: list[Reason] = []
     conditions: list[Reason] = []
     excluded = False
-    category = scheme.category(item.category)
+    category_id = item.category
+    seen_as = reading.argument("category_as")
+    if seen_as and category_id == seen_as.partition(":")[0]:
+        category_id = seen_as.partition(":")[2]
+    category = scheme.category(category_id)
     if category is None:
         exclusion = next(e for e in scheme.exclusions if e.category == item.category)
         title = exclusion.title
@@ -100,26 +218,35 @@ def _decide(item: Item, index: int, scheme: Scheme, case: Case, software_counted
         excluded = True
     else:
         title = f"{category.label}{category.title}"
+        if category.kinds and item.kind:
+            kind = category.kind(item.kind)
+            title += f"（{kind.title}）" if kind else ""
         reasons.append(Reason(f"補助対象経費「{title}」にあたります。", category.citation))
         conditions.extend(Reason(c.text, c.citation) for c in category.conditions)
         if category.requires_any:
-            held = {"ikkan_achieved": case.ikkan_achieved, "includes_care_software": software_counted}
+            held = {f: facts.fact(f) for f in category.requires_any}
+            if "ikkan_achieved" in held and reading.on("ikkan_from_application"):
+                held["ikkan_achieved"] = held["ikkan_achieved"] or facts.software_introduced
             wanted = "」または「".join(REQUIREMENT_FACT_WORDS[f] for f in category.requires_any)
             assert category.requires_citation is not None  # the loader requires it with requires_any
-            if any(held[f] for f in category.requires_any):
+            if any(held.values()):
                 reasons.append(Reason(f"この区分の前提「{wanted}」を満たしています。", category.requires_citation))
             else:
                 excluded = True
                 facts.unmet_requirements.update(category.requires_any)
+                why = "こと、".join(REQUIREMENT_FACT_MISSING[f] for f in category.requires_any)
                 reasons.append(
                     Reason(
-                        f"対象外: この区分は「{wanted}」が前提ですが、この試算ではどれにもあたりません。",
+                        f"対象外: この区分は「{wanted}」が前提ですが、{why}ことから、満たしません。",
                         category.requires_citation,
                     )
                 )
 
+    only_equipment = reading.argument("flag_only_on_equipment")
     for exclusion in scheme.exclusions:
         if exclusion.item_flag and exclusion.item_flag in item.flags:
+            if only_equipment == exclusion.item_flag and not (category and category.equipment):
+                continue
             excluded = True
             reasons.append(Reason(f"対象外: {exclusion.text}", exclusion.citation))
 
@@ -129,32 +256,37 @@ def _decide(item: Item, index: int, scheme: Scheme, case: Case, software_counted
         reasons.append(Reason(f"対象外: {payment.text}", payment.basis.citation))
     elif item.payment != "purchase":
         conditions.append(Reason(payment.text, payment.basis.citation))
-
-    if scheme.repeat.recurring_excluded_from_second and case.prior_subsidy_count > 0:
-        said = item.recurring if item.recurring is not None else (category.recurring if category else False)
-        if payment.recurring or said:
-            assert scheme.repeat.recurring_citation is not None
+        if reading.argument("purchase_only") == category_id:
             excluded = True
-            if not payment.recurring and item.recurring is None:
-                facts.recurring_assumed = True
-            what = PAYMENT_WORDS[item.payment] if payment.recurring else title
-            reasons.append(
-                Reason(
-                    f"対象外: 2回目以降の補助では、恒常的な費用（この項目は{what}）は対象になりません。",
-                    scheme.repeat.recurring_citation,
-                )
-            )
+    amount, counted_amount, payment_reason = _counted_payments(item, payment)
+    if payment_reason is not None:
+        reasons.append(payment_reason)
 
+    later = scheme.repeat.recurring_excluded_from_second and case.prior_subsidy_count > 0
+    if later and _is_recurring(item, category, payment, reading, facts):
+        assert scheme.repeat.recurring_citation is not None
+        excluded = True
+        what = PAYMENT_WORDS[item.payment] if payment.recurring and item.payment != "purchase" else title
+        reasons.append(
+            Reason(
+                f"対象外: 2回目以降の補助では、恒常的な費用（この項目は{what}）は対象になりません。",
+                scheme.repeat.recurring_citation,
+            )
+        )
+
+    other_yen = min(item.other_subsidy_yen, counted_amount)
+    if item.other_subsidy_yen and reading.on("other_subsidy_whole_item"):
+        excluded = True
     eligible = 0
     status = "excluded"
+    if counted_amount == 0 and payment_reason is not None:
+        excluded = True  # no payment falls within the cutoff
     if not excluded:
-        eligible = item.amount_yen - item.other_subsidy_yen
+        eligible = counted_amount - other_yen
         status = "counted"
         if item.other_subsidy_yen:
             other = next(e for e in scheme.exclusions if e.item_part == "other_subsidy_yen")
-            reasons.append(
-                Reason(f"{other.text} 他の補助金の分 {format_yen(item.other_subsidy_yen)} を除きます。", other.citation)
-            )
+            reasons.append(Reason(f"{other.text} 他の補助金の分 {format_yen(other_yen)} を除きます。", other.citation))
             status = "partly_counted" if eligible else "excluded"
     tax = scheme.consumption_tax
     if item.consumption_tax_yen:
@@ -170,7 +302,7 @@ def _decide(item: Item, index: int, scheme: Scheme, case: Case, software_counted
         item.category,
         title,
         item.payment,
-        item.amount_yen,
+        amount,
         item.consumption_tax_yen,
         eligible,
         status,
@@ -179,33 +311,50 @@ def _decide(item: Item, index: int, scheme: Scheme, case: Case, software_counted
     )
 
 
-def _band(cap: Cap, staff: Fraction) -> tuple[StaffBand, bool]:
-    """The staff band for `staff` and whether the count fell between bands (then the lower one)."""
+def _band(cap: Cap, staff: Fraction, reading: Reading) -> tuple[StaffBand, bool]:
+    """The staff band for `staff` and whether the count fell between two bands.
+
+    Between bands the scheme's reading takes the lower band; the alternative takes the upper. A
+    count below the first band takes the first band: there is no lower one."""
     below = [b for b in cap.bands if b.min_staff <= staff]
-    band = below[-1] if below else cap.bands[0]
-    between = staff < band.min_staff or (band.max_staff is not None and staff > band.max_staff)
+    if not below:
+        return cap.bands[0], False
+    band = below[-1]
+    between = band.max_staff is not None and staff > band.max_staff
+    if between and reading.on("upper_staff_band"):
+        band = cap.bands[cap.bands.index(band) + 1]
     return band, between
 
 
-def _cap(scheme: Scheme, case: Case, facts: _Facts) -> tuple[int, Step]:
+def _cap(scheme: Scheme, case: Case, facts: _Facts, reading: Reading) -> tuple[int, list[Step]]:
     cap = scheme.cap
     if cap.kind == "fixed":
         assert cap.amount_yen is not None
-        return cap.amount_yen, Step(
-            "cap", f"上限額は1事業所あたり{format_yen(cap.amount_yen)}です。", cap.amount_yen, cap.citation
-        )
+        return cap.amount_yen, [
+            Step("cap", f"上限額は1事業所あたり{format_yen(cap.amount_yen)}です。", cap.amount_yen, cap.citation)
+        ]
     assert case.ict_staff_fte is not None  # parse_case requires it where the cap is by staff
-    band, between = _band(cap, case.ict_staff_fte)
+    band, between = _band(cap, case.ict_staff_fte, reading)
     facts.staff_between_bands = between
     staff = format_staff(case.ict_staff_fte)
+    steps = []
+    if cap.staff_note is not None:  # how to count staff decides the band, so the rule is a step
+        steps.append(Step("staff_rule", cap.staff_note.text, None, cap.staff_note.citation))
     if between:
         text = (
             f"{cap.staff_label}{staff}はどの区分にもちょうどはあたらないため、"
             f"低い方の区分「{band.label()}」の上限額{format_yen(band.amount_yen)}とします（注意を参照）。"
         )
+    elif case.ict_staff_fte < band.min_staff:
+        facts.staff_below_bands = True
+        text = (
+            f"{cap.staff_label}{staff}は最も少ない区分「{band.label()}」より少ないため、"
+            f"この区分の上限額{format_yen(band.amount_yen)}とします（注意を参照）。"
+        )
     else:
         text = f"{cap.staff_label}{staff}は「{band.label()}」の区分で、上限額は{format_yen(band.amount_yen)}です。"
-    return band.amount_yen, Step("cap", text, band.amount_yen, band.citation)
+    steps.append(Step("cap", text, band.amount_yen, band.citation))
+    return band.amount_yen, steps
 
 
 def _cap_binds_from(remaining: int, rate: Fraction, unit: int) -> int:
@@ -215,20 +364,63 @@ def _cap_binds_from(remaining: int, rate: Fraction, unit: int) -> int:
 
 
 def simulate_case(case: Case, scheme: Scheme) -> Result:
-    """Compute the subsidy for a parsed case under `scheme`, explaining every step."""
+    """Compute the subsidy for a parsed case under `scheme`, explaining every step.
+
+    Each caveat whose conditions hold and that names another reading is computed again under
+    it: shown, with the other amount, if the amount or an item's decision changes; left out if
+    it cannot change this case."""
+    result, facts = _calculate(case, scheme, _SCHEME_READING)
+    caveats: list[Notice] = []
+    alternatives: list[AlternativeAmount] = []
+    for caveat in scheme.caveats.values():
+        if not facts.all_hold(caveat.when):
+            continue
+        if caveat.alternative is not None:
+            other, _ = _calculate(case, scheme, Reading(frozenset({caveat.alternative.rule})))
+            decisions = [(d.status, d.eligible_yen) for d in other.items]
+            if other.subsidy_yen == result.subsidy_yen and decisions == [
+                (d.status, d.eligible_yen) for d in result.items
+            ]:
+                continue
+            if other.subsidy_yen != result.subsidy_yen:
+                alternatives.append(
+                    AlternativeAmount(caveat.id, caveat.title, caveat.alternative.reading, other.subsidy_yen)
+                )
+        caveats.append(Notice(caveat.id, caveat.title, caveat.text, caveat.citation))
+    return replace(result, caveats=tuple(caveats), alternatives=tuple(alternatives))
+
+
+def _facility_step(scheme: Scheme, case: Case) -> Step | None:
+    """The step that refuses a facility whose service the scheme excludes; None if it may apply."""
+    facilities = scheme.facilities
+    if facilities is None or not case.services:
+        return None
+    excluded = [s for s in case.services if s in facilities.excluded_services]
+    if not excluded:
+        return None
+    text = (
+        f"事業所のサービス「{case.service_type}」は、この制度の補助対象事業所から除かれています"
+        f"（{'、'.join(excluded)}）。このため補助の対象になりません。"
+    )
+    return Step("facility", text, 0, facilities.citation)
+
+
+def _calculate(case: Case, scheme: Scheme, reading: Reading) -> tuple[Result, _Facts]:
+    """One calculation under one reading; the caveats are chosen by `simulate_case`."""
     facts = _Facts(case, rounding_unit=scheme.rounding.unit_yen)
     steps: list[Step] = []
+    refused = _facility_step(scheme, case)
+    if refused is not None:
+        steps.append(refused)
 
-    # Software first: under some schemes a counted care software makes the other categories eligible.
-    decisions: dict[int, ItemDecision] = {}
-    software_counted = False
-    order = sorted(range(len(case.items)), key=lambda n: case.items[n].category != "care_software")
-    for n in order:
-        decision = _decide(case.items[n], n, scheme, case, software_counted, facts)
-        decisions[n] = decision
-        if decision.category == "care_software" and decision.eligible_yen > 0:
-            software_counted = True
-    items = tuple(decisions[n] for n in range(len(case.items)))
+    # A care software in the application is "introduced" whatever happens to its own cost (other
+    # subsidies, a later application's recurring costs); a flagged one is the open question.
+    facts.software_introduced = any(
+        i.category == "care_software" and not (reading.on("flagged_software_not_introduced") and i.flags)
+        for i in case.items
+    )
+    items = tuple(_decide(item, n, scheme, case, facts, reading) for n, item in enumerate(case.items))
+    facts.decisions = items
 
     counted = [d for d in items if d.status != "excluded"]
     eligible = sum(d.eligible_yen for d in counted)
@@ -243,6 +435,15 @@ def simulate_case(case: Case, scheme: Scheme) -> Result:
             scheme.eligible_expenses.citation,
         )
     )
+    cut = [n for n, i in enumerate(case.items) if i.monthly_amount_yen is not None and i.payment != "purchase"]
+    if cut:  # the payments counted by month: say which, against which cutoff
+        parts = "、".join(
+            f"経費{n + 1} {format_yen(items[n].eligible_yen)}" for n in cut if items[n].status != "excluded"
+        )
+        until = {scheme.payments[case.items[n].payment].until for n in cut} - {None}
+        dates = "・".join(_date_words(d) for d in sorted(d for d in until if d is not None))
+        text = f"リース・月額払いは{dates}までの支払分だけを月ごとに数えました（{parts or '対象になる支払なし'}）。"
+        steps.append(Step("payments", text, None, scheme.payments[case.items[cut[0]].payment].basis.citation))
     for category in scheme.categories:
         if category.eligible_cap_yen is None:
             continue
@@ -283,7 +484,8 @@ def simulate_case(case: Case, scheme: Scheme) -> Result:
     else:
         steps.append(Step("rate", f"補助率は{rate_words(rate)}です。", None, scheme.rate.citation))
 
-    unit = scheme.rounding.unit_yen
+    other_unit = reading.argument("rounding_unit")
+    unit = int(other_unit) if other_unit else scheme.rounding.unit_yen
     exact = eligible * rate
     rate_amount = math.floor(exact / unit) * unit
     rounding = {1: "1円未満", 1_000: "千円未満", 10_000: "1万円未満"}.get(unit, f"{unit:,}円未満")
@@ -296,8 +498,9 @@ def simulate_case(case: Case, scheme: Scheme) -> Result:
         )
     steps.append(Step("rate_amount", text, rate_amount, scheme.rounding.basis.citation))
 
-    cap_yen, cap_step = _cap(scheme, case, facts)
-    steps.append(cap_step)
+    cap_yen, cap_steps = _cap(scheme, case, facts, reading)
+    steps.extend(cap_steps)
+    cap_step = cap_steps[-1]
     remaining = max(0, cap_yen - case.prior_subsidy_yen)
     if case.prior_subsidy_yen:
         if remaining:
@@ -325,17 +528,18 @@ def simulate_case(case: Case, scheme: Scheme) -> Result:
             f"補助額は{format_yen(subsidy)}です。"
         )
     steps.append(Step("subsidy", text, subsidy, cap_step.citation))
+    if refused is not None:
+        subsidy = 0
+        steps.append(Step("subsidy_refused", "補助対象事業所ではないため、補助額は0円です。", 0, refused.citation))
 
-    total_cost = sum(i.total_yen for i in case.items)
-    caveats = tuple(
-        Notice(c.id, c.title, c.text, c.citation) for c in scheme.caveats.values() if facts.all_hold(c.when)
-    )
+    total_cost = sum(d.amount_yen + d.consumption_tax_yen for d in items)
+    other_subsidies = sum(min(i.other_subsidy_yen, d.amount_yen) for i, d in zip(case.items, items, strict=True))
     requirements = tuple(
         Notice(r.id, r.title, r.text, r.citation, r.label)
         for r in scheme.requirements
         if r.id not in case.requirements_met and facts.all_hold(r.when)
     )
-    return Result(
+    result = Result(
         scheme_id=scheme.id,
         scheme_name=scheme.name,
         subsidy_yen=subsidy,
@@ -347,11 +551,15 @@ def simulate_case(case: Case, scheme: Scheme) -> Result:
         cap_binds=facts.cap_binds,
         cap_binds_from_yen=_cap_binds_from(remaining, rate, unit),
         total_cost_yen=total_cost,
-        self_pay_yen=total_cost - subsidy,
+        self_pay_yen=max(0, total_cost - subsidy - other_subsidies),
         items=items,
         steps=tuple(steps),
-        caveats=caveats,
+        caveats=(),
         requirements=requirements,
         requirements_met=case.requirements_met,
         higher_rate_conditions=tuple(c.id for c in chosen),
+        eligible=refused is None,
+        ineligible_reasons=(Reason(refused.text, refused.citation),) if refused else (),
+        other_subsidy_yen=other_subsidies,
     )
+    return result, facts

@@ -161,6 +161,18 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class ExpenseKind:
+    """A kind of expense within a category (e.g. 導入設定), and whether it is a recurring cost.
+
+    `recurring` None means the document does not say: the category's assumption applies."""
+
+    id: str
+    title: str
+    recurring: bool | None
+    citation: Citation
+
+
+@dataclass(frozen=True)
 class Category:
     id: str
     label: str
@@ -170,10 +182,15 @@ class Category:
     conditions: tuple[Cited, ...] = ()
     requires_any: tuple[str, ...] = ()
     requires_citation: Citation | None = None
-    recurring: bool = False
-    recurring_caveat: str | None = None
+    recurring: bool = False  # what an item of this category is taken to be when nothing says
+    recurring_caveat: str | None = None  # the caveat shown when that assumption decides an item
     eligible_cap_yen: int | None = None
     eligible_cap_citation: Citation | None = None
+    equipment: bool = False  # 機器: equipment rather than software or a service
+    kinds: tuple[ExpenseKind, ...] = ()
+
+    def kind(self, kind_id: str) -> ExpenseKind | None:
+        return next((k for k in self.kinds if k.id == kind_id), None)
 
 
 @dataclass(frozen=True)
@@ -199,12 +216,30 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """The other reading a caveat allows, as one of the engine's rules (ALTERNATIVE_RULES)."""
+
+    rule: str  # e.g. "rounding_unit:1000"
+    reading: str  # one line: 「…と読むと」
+
+
+@dataclass(frozen=True)
 class Caveat:
     id: str
     title: str
     text: str
     citation: Citation
     when: tuple[str, ...]
+    alternative: Alternative | None = None
+
+
+@dataclass(frozen=True)
+class Facilities:
+    """Which facilities may apply: the services a scheme excludes (by their names in the act)."""
+
+    text: str
+    citation: Citation
+    excluded_services: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -265,6 +300,7 @@ class Scheme:
     notes: tuple[Note, ...] = ()
     purpose: Cited | None = None
     application: Application | None = None
+    facilities: Facilities | None = None
     path: Path | None = field(default=None, compare=False)
 
     @property

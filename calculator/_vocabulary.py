@@ -25,6 +25,7 @@ PAYMENT_IDS: Final = ("purchase", "lease", "monthly")
 PAYMENT_WORDS: Final = {"purchase": "購入", "lease": "リース・レンタル", "monthly": "月額払い"}
 SUBMIT_METHODS: Final = ("email", "email_or_post", "post")
 ITEM_PARTS: Final = ("other_subsidy_yen",)
+RECURRING_UNSAID: Final = ("recurring", "one_off")
 
 # What may satisfy a category's `requires_any`.
 REQUIREMENT_FACTS: Final = ("ikkan_achieved", "includes_care_software")
@@ -33,11 +34,17 @@ REQUIREMENT_FACT_WORDS: Final = {
     "ikkan_achieved": "既に一気通貫（転記なしに記録・情報共有・請求ができること）が実現していること",
     "includes_care_software": "一貫で行える介護ソフトを同じ申請で導入すること",
 }
+# Why a precondition is not met, in the words of the case (the form's and the case file's).
+REQUIREMENT_FACT_MISSING: Final = {
+    "ikkan_achieved": "既に一気通貫が実現していない",
+    "includes_care_software": "同じ申請に介護ソフトの経費がない",
+}
 
 # Predicates of `when` lists: name -> what its argument names ("" for none).
 PREDICATES: Final = {
     "always": "",
     "staff_between_bands": "",
+    "staff_below_bands": "",
     "subsidy_from_rate": "",
     "has_tax": "",
     "prior_subsidy": "",
@@ -50,6 +57,39 @@ PREDICATES: Final = {
     "has_rate_condition": "rate_condition",
     "excluded_by_requirement": "requirement_fact",
     "prior_count_at_least": "count",
+    "one_off_assumed": "",
+    "has_other_subsidy": "",
+    "counts_category": "category",
+    "counts_payment": "payment",
+    "has_fact": "requirement_fact",
+    "has_flag_on_category": "flag_category",
+}
+
+# Where a caveat's document allows two readings, the caveat may name the other reading's rule;
+# the engine then computes the case again under it and reports both amounts. Name -> argument kind.
+ALTERNATIVE_RULES: Final = {
+    # A cost shared with another subsidy is excluded whole, not only the other subsidy's part.
+    "other_subsidy_whole_item": "",
+    # A category's precondition "ikkan_achieved" is also met by care software in the same application.
+    "ikkan_from_application": "",
+    # Care software carrying an exclusion flag (e.g. before_decision) does not count as introduced.
+    "flagged_software_not_introduced": "",
+    # A head count between two staff bands takes the upper band instead of the lower.
+    "upper_staff_band": "",
+    # The subsidy is rounded down to this unit of yen instead of the scheme's.
+    "rounding_unit": "count",
+    # The flag excludes only equipment (categories marked `equipment`), not software or services.
+    "flag_only_on_equipment": "flag",
+    # Lease, rental and monthly payments of this category are not counted (purchase only).
+    "purchase_only": "category",
+    # Expenses assumed recurring for want of a kind count as one-off (in a later application).
+    "assumed_recurring_counted": "",
+    # Expenses assumed one-off for want of a kind are recurring (excluded from a later application).
+    "assumed_one_off_excluded": "",
+    # Payments of this kind are not recurring costs (they count in a later application).
+    "payment_not_recurring": "payment",
+    # Items of the first category are counted as the second ("pc_printer:devices").
+    "category_as": "category_pair",
 }
 
 

@@ -104,7 +104,7 @@ def when_words(scheme: calculator.Scheme, when: tuple[str, ...]) -> str:
         name, _, argument = predicate.partition(":")
         category = scheme.category(argument)
         title = category.title if category else argument
-        if name == "has_category":
+        if name in ("has_category", "counts_category"):
             words.append(f"{title}を導入する場合")
         elif name == "lacks_category":
             words.append(f"{title}を導入しない場合")

@@ -805,7 +805,9 @@ def check_result(data: dict[str, Any], result: calculator.Result) -> Outcome:
     total = sum(_raw_yen(i, "amount_yen") + _raw_yen(i, "consumption_tax_yen") for i in data["items"])
     assert result.total_cost_yen == total == sum(i.total_yen for i in case.items)
     assert result.subsidy_yen <= result.total_cost_yen
-    assert result.self_pay_yen == result.total_cost_yen - result.subsidy_yen >= 0
+    others = sum(min(i.other_subsidy_yen, i.amount_yen) for i in case.items)
+    assert result.other_subsidy_yen == others
+    assert result.self_pay_yen == result.total_cost_yen - result.subsidy_yen - others >= 0
     assert 0 <= result.eligible_expense_yen <= sum(d.eligible_yen for d in result.items)
     assert len(result.items) == len(data["items"])
     for n, decision in enumerate(result.items):

@@ -182,6 +182,72 @@ def test_simulate_with_a_scheme_file_of_ones_own(cli_env: dict[str, str], tmp_pa
             {"scheme": "yamaguchi-2022", "items": [], "ikkan_achieved": "はい"},
             ["ikkan_achieved: true（はい）か false（いいえ）で指定してください（「はい」）"],
         ),
+        (
+            {"scheme": "yamaguchi-2022", "items": [], "service_type": "訪問販売"},
+            [
+                "service_type: 「訪問販売」という介護保険のサービスはありません（「訪問介護」「通所介護」"
+                "「特定福祉用具販売」のように、介護保険法のサービス名で書いてください）"
+            ],
+        ),
+        (
+            {"scheme": "yamaguchi-2022", "items": [{"category": "maintenance", "amount_yen": 1, "kind": "cleaning"}]},
+            [
+                "items[0].kind: 「cleaning」という種類はありません。使えるのは cloud（クラウドサービスの利用料）、"
+                "support（保守・サポート費）、setup（導入設定）、training（導入研修）、security（セキュリティ対策）"
+            ],
+        ),
+        (
+            {"scheme": "yamaguchi-2022", "items": [{"category": "devices", "amount_yen": 1, "kind": "setup"}]},
+            ["items[0].kind: 「setup」という種類はありません。この区分には種類の指定がありません"],
+        ),
+        (
+            {
+                "scheme": "yamaguchi-2022",
+                "items": [{"category": "devices", "monthly_amount_yen": 1000, "first_payment_month": "2022-10"}],
+            },
+            ["items[0].monthly_amount_yen: 月額と支払開始月は、支払方法がリース・レンタルか月額払いの経費に書きます"],
+        ),
+        (
+            {
+                "scheme": "yamaguchi-2022",
+                "items": [{"category": "devices", "payment": "lease", "monthly_amount_yen": "５千円"}],
+            },
+            ["items[0].first_payment_month: 支払開始月を「2023-10」の形で入力してください（月額とあわせて使います）"],
+        ),
+        (
+            {
+                "scheme": "yamaguchi-2022",
+                "items": [
+                    {
+                        "category": "devices",
+                        "payment": "lease",
+                        "monthly_amount_yen": 5000,
+                        "first_payment_month": "令和5年1月",
+                        "payment_count": 0,
+                    }
+                ],
+            },
+            [
+                "items[0].first_payment_month: 支払開始月は「2023-10」の形で入力してください（「令和5年1月」）",
+                "items[0].payment_count: 支払回数を1から600までの整数で入力してください",
+            ],
+        ),
+        (
+            {
+                "scheme": "yamaguchi-2022",
+                "items": [
+                    {
+                        "category": "devices",
+                        "payment": "lease",
+                        "amount_yen": 100000,
+                        "monthly_amount_yen": 5000,
+                        "first_payment_month": "2023-01",
+                        "payment_count": 60,
+                    }
+                ],
+            },
+            ["items[0].amount_yen: 金額（100,000円）が月額×回数（5,000円×60回＝300,000円）と合いません"],
+        ),
     ],
 )
 def test_bad_input_exits_2_naming_the_field(
@@ -234,8 +300,8 @@ def test_check_passes_on_the_shipped_schemes_and_names_problems_in_others(
     done = run(["check"], cli_env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "OK ibaraki-2023: 条項 27、注意 10、すべての引用を原文で確認しました",
-        "OK yamaguchi-2022: 条項 27、注意 11、すべての引用を原文で確認しました",
+        "OK ibaraki-2023: 条項 27、注意 13、すべての引用を原文で確認しました",
+        "OK yamaguchi-2022: 条項 27、注意 15、すべての引用を原文で確認しました",
     ]
     source = (TEST_SCHEMES / "mirai-2030.toml").read_text(encoding="utf-8")
     broken = tmp_path / "mirai-2030.toml"

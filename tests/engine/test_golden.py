@@ -30,6 +30,8 @@ OUTPUT_KEYS = {
     "caveats_exclude",
     "requirements_include",
     "requirements_exclude",
+    "alternatives",
+    "eligible",
 }
 
 
@@ -72,6 +74,7 @@ def test_golden_case(path: Path, case: dict[str, Any]) -> None:
         "self_pay_yen",
         "rate_amount_yen",
         "cap_binds",
+        "eligible",
     ):
         if key in expected:
             assert result[key] == expected[key], f"{case['name']}: {key}"
@@ -79,6 +82,12 @@ def test_golden_case(path: Path, case: dict[str, Any]) -> None:
         got = [{"status": i["status"], "eligible_yen": i["eligible_yen"]} for i in result["items"]]
         want = [{"status": i["status"], "eligible_yen": i["eligible_yen"]} for i in expected["items"]]
         assert got == want, case["name"]
+    if "alternatives" in expected:  # the amount under each other reading a shown caveat allows
+        got_alternatives = sorted((a["caveat"], a["subsidy_yen"]) for a in result["alternatives"])
+        want_alternatives = sorted((a["caveat"], a["subsidy_yen"]) for a in expected["alternatives"])
+        assert got_alternatives == want_alternatives, case["name"]
+        amounts = [result["subsidy_yen"], *(a["subsidy_yen"] for a in result["alternatives"])]
+        assert (result["subsidy_min_yen"], result["subsidy_max_yen"]) == (min(amounts), max(amounts))
     caveats = {c["id"] for c in result["caveats"]}
     assert set(expected.get("caveats_include", [])) <= caveats, case["name"]
     assert not set(expected.get("caveats_exclude", [])) & caveats, case["name"]

@@ -583,6 +583,12 @@ def test_result_json_contract() -> None:
         "cap_binds_from_yen": 533334,
         "total_cost_yen": 223456,
         "self_pay_yen": 56456,
+        "other_subsidy_yen": 0,
+        "eligible": True,
+        "ineligible_reasons": [],
+        "subsidy_min_yen": 167000,
+        "subsidy_max_yen": 167000,
+        "alternatives": [],
         "higher_rate_conditions": ["life_csv", "halve_documents"],  # in the scheme's order
         "requirements_met": [],
     }
@@ -770,7 +776,9 @@ def test_ibaraki_rate_and_one_yen_rounding_steps() -> None:
             "ibaraki-2023-rate",
         ),
     ]
-    assert "ibaraki-2023-rounding-unstated" in {c.id for c in result.caveats}
+    # Rounded down to a thousand yen it is 50,000 too: the caveat cannot change this case.
+    assert "ibaraki-2023-rounding-unstated" not in {c.id for c in result.caveats}
+    assert result.alternatives == ()
 
 
 def test_rounding_caveat_needs_an_eligible_expense() -> None:
@@ -780,8 +788,11 @@ def test_rounding_caveat_needs_an_eligible_expense() -> None:
 
     always = ["ibaraki-2023-fiscal-year", "ibaraki-2023-application-limits"]
     assert caveats([]) == always  # nothing to round: no rounding caveat
-    # 1 × 1/2 = 0.5 → 0: the dropped half yen is exactly what the caveat is about
-    assert caveats([{"category": "care_software", "amount_yen": 1}]) == [*always, "ibaraki-2023-rounding-unstated"]
+    # 1 × 1/2 = 0.5 → 0, and 0 rounded to a thousand: the caveat cannot change this case
+    assert caveats([{"category": "care_software", "amount_yen": 1}]) == always
+    # 2,001 × 1/2 = 1,000.5 → 1,000 either way; 3,001 × 1/2 = 1,500.5 → 1,500, or 1,000 to a thousand
+    assert caveats([{"category": "care_software", "amount_yen": 2001}]) == always
+    assert caveats([{"category": "care_software", "amount_yen": 3001}]) == [*always, "ibaraki-2023-rounding-unstated"]
     assert caveats([], prior=1) == [*always, "ibaraki-2023-second-year-staff"]
 
 
@@ -893,15 +904,20 @@ def test_reasons_for_excluded_items() -> None:
         ("補助対象経費「①ソフトウェア」にあたります。", "yamaguchi-2022-expense-1"),
         ("対象外: 交付決定の前に契約・購入したものは対象外です。", "yamaguchi-2022-before-decision"),
     ]
-    # The software is excluded, so it does not count towards ④'s precondition, and ikkan is not achieved.
+    # The software's cost is excluded, but the software is introduced: ④'s precondition holds, and
+    # the reading in which software contracted before the decision does not count is an alternative.
     assert reasons(network) == [
         ("補助対象経費「④ネットワーク機器」にあたります。", "yamaguchi-2022-expense-4"),
-        (
-            f"対象外: この区分は「{IKKAN}」または「{SOFTWARE}」が前提ですが、この試算ではどれにもあたりません。",
-            "yamaguchi-2022-expenses",
-        ),
+        (f"この区分の前提「{IKKAN}」または「{SOFTWARE}」を満たしています。", "yamaguchi-2022-expenses"),
     ]
-    assert steps(result)[0][1] == "補助対象になる経費は0件、合計0円（税抜）です（対象外3件）。"
+    assert steps(result)[0][1] == "補助対象になる経費は1件、合計50,000円（税抜）です（対象外2件）。"
+    assert [(a.caveat, a.subsidy_yen) for a in result.alternatives] == [("yamaguchi-2022-software-before-decision", 0)]
+    alone = calculator.simulate({"scheme": "yamaguchi-2022", "items": [{"category": "network", "amount_yen": 50000}]})
+    assert reasons(alone.items[0])[1] == (
+        f"対象外: この区分は「{IKKAN}」または「{SOFTWARE}」が前提ですが、"
+        "既に一気通貫が実現していないこと、同じ申請に介護ソフトの経費がないことから、満たしません。",
+        "yamaguchi-2022-expenses",
+    )
 
 
 def test_ibaraki_precondition_names_only_ikkan() -> None:
@@ -909,7 +925,7 @@ def test_ibaraki_precondition_names_only_ikkan() -> None:
         {"scheme": "ibaraki-2023", "ict_staff_fte": 5, "items": [{"category": "devices", "amount_yen": 50000}]}
     )
     assert reasons(result.items[0])[1] == (
-        f"対象外: この区分は「{IKKAN}」が前提ですが、この試算ではどれにもあたりません。",
+        f"対象外: この区分は「{IKKAN}」が前提ですが、既に一気通貫が実現していないことから、満たしません。",
         "ibaraki-2023-devices",
     )
 
@@ -1026,14 +1042,15 @@ def test_cli_text_explanation_in_process(tmp_path: Path, capsys: pytest.CaptureF
     path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
     code, out, err = _cli(["simulate", str(path)], capsys)
     assert (code, err) == (0, [])
-    # 123,456 + 15,000 = 138,456 × 1/2 = 69,228 → 69,000。総額 173,456 − 69,000 = 104,456
+    # 123,456 + 15,000 = 138,456 × 1/2 = 69,228 → 69,000。総額 173,456 − 69,000 − 他の補助金 5,000 = 99,456
+    # 他の補助金を受ける経費をまるごと除くと 123,456 × 1/2 = 61,728 → 61,000
     result = calculator.simulate(case)
     assert out == [
         "山口県 令和4年度 の試算",
         "",
-        "補助額        69,000円",
+        "補助額        69,000円（読み方によって 61,000円〜69,000円。下の「読み方によって変わる額」を参照）",
         "補助対象経費  138,456円（補助率 2分の1、上限額 400,000円）",
-        "自己負担額    104,456円（経費の総額 173,456円 − 補助額）",
+        "自己負担額    99,456円（経費の総額 173,456円 − 補助額 − 他の補助金 5,000円）",
         "",
         "経費の判定",
         "  1. 介護ソフト（①ソフトウェア）123,456円 → 対象 123,456円",
@@ -1052,12 +1069,18 @@ def test_cli_text_explanation_in_process(tmp_path: Path, capsys: pytest.CaptureF
         "  4. 上限額は1事業所あたり400,000円です。 ［概要 2(5)］",
         "  5. 補助率をかけた額69,000円は上限額400,000円以下のため、補助額は69,000円です。 ［概要 2(5)］",
         "",
+        "読み方によって変わる額（文書からはどちらとも読めるため、県の判断によります）",
+        "  ・他の補助金を受ける経費はまるごと対象外と読むと: 61,000円（注意「他の補助金とあわせて使う経費」）",
+        "",
         "注意（文書に定めがない点・あいまいな点）",
         *(f"  ・{c.title}: {c.text} ［{c.citation.clause.clause}］" for c in result.caveats),
         "",
         "満たす必要のある要件",
         *(f"  ・{r.title} ［{r.citation.clause.clause}］" for r in result.requirements),
+        # the product conditions of ① once, though two items share them
+        *(f"  ・①ソフトウェア: {c.text} ［{c.citation.clause.clause}］" for c in result.items[0].conditions),
     ]
+    assert len(result.items[0].conditions) == 3
     assert result.caveats
     assert result.requirements
 

@@ -78,7 +78,8 @@ def test_invariants(case: dict[str, Any]) -> None:
         assert result.subsidy_yen % scheme.rounding.unit_yen == 0
     total = sum(i["amount_yen"] + i["consumption_tax_yen"] for i in case["items"])
     assert result.total_cost_yen == total
-    assert result.self_pay_yen == total - result.subsidy_yen >= 0
+    others = sum(i.get("other_subsidy_yen", 0) for i in case["items"])
+    assert result.self_pay_yen == total - result.subsidy_yen - others >= 0
     assert result.eligible_expense_yen <= total
     assert result.eligible_expense_yen <= sum(d.eligible_yen for d in result.items)
     assert all(d.eligible_yen >= 0 for d in result.items)
