@@ -17,6 +17,7 @@ from typing import Any
 
 from calculator._case import Case, Item, parse_case, scheme_id_of
 from calculator._errors import FieldError, InputError, SchemeError, UnknownSchemeError
+from calculator._figures import check_figures
 from calculator._loader import check_quotes, load_scheme
 from calculator._registry import all_schemes, get_scheme, scheme_ids
 from calculator._result import ItemDecision, Notice, Reason, Result, Step
@@ -38,6 +39,7 @@ __all__ = [
     "Step",
     "UnknownSchemeError",
     "all_schemes",
+    "check_figures",
     "check_quotes",
     "get_scheme",
     "load_case",

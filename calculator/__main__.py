@@ -17,6 +17,7 @@ from typing import Final
 from calculator import FieldError, InputError, Result, Scheme, SchemeError, check_quotes, load_scheme, simulate
 from calculator._amounts import format_yen
 from calculator._case import read_case_file, scheme_id_of
+from calculator._figures import check_figures
 from calculator._registry import all_schemes, scheme_paths
 from calculator._rules import rate_words
 
@@ -165,13 +166,16 @@ def _check(extra: list[Path]) -> int:
             _report(path, error.problems)
             continue
         loaded.append((path, scheme))
-        problems = check_quotes(scheme)
+        problems = check_quotes(scheme) + check_figures(scheme)
         if problems:
             failed += 1
             _report(path, problems)
             continue
         anchors = len(scheme.clauses)
-        print(f"OK {scheme.id}: 条項 {anchors}、注意 {len(scheme.caveats)}、すべての引用を原文で確認しました")
+        print(
+            f"OK {scheme.id}: 条項 {anchors}、注意 {len(scheme.caveats)}、"
+            "すべての引用を原文で、すべての数字を引用で確認しました"
+        )
     anchors_seen: dict[str, str] = {}
     for path, scheme in loaded:
         for anchor in scheme.clauses:

@@ -300,8 +300,8 @@ def test_check_passes_on_the_shipped_schemes_and_names_problems_in_others(
     done = run(["check"], cli_env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "OK ibaraki-2023: 条項 27、注意 13、すべての引用を原文で確認しました",
-        "OK yamaguchi-2022: 条項 27、注意 15、すべての引用を原文で確認しました",
+        "OK ibaraki-2023: 条項 27、注意 13、すべての引用を原文で、すべての数字を引用で確認しました",
+        "OK yamaguchi-2022: 条項 27、注意 15、すべての引用を原文で、すべての数字を引用で確認しました",
     ]
     source = (TEST_SCHEMES / "mirai-2030.toml").read_text(encoding="utf-8")
     broken = tmp_path / "mirai-2030.toml"
@@ -316,4 +316,7 @@ def test_check_passes_on_the_shipped_schemes_and_names_problems_in_others(
     assert done.stderr.splitlines() == [
         "NG mirai-2030.toml",
         "  mirai-2030.toml: mirai-2030-rate: 引用「補助率は補助対象経費の3分の2とする。」が原文にありません",
+        # and the figure beside it no longer says what the quote says
+        "  mirai-2030.toml: rate.base: 「4/5」 が引用「補助率は補助対象経費の3分の2とする。」にありません"
+        "（数字を確認してください）",
     ]

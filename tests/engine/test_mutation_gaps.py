@@ -1151,7 +1151,9 @@ def test_cli_schemes_and_check_in_process(tmp_path: Path, capsys: pytest.Capture
     code, out, err = _cli(["check"], capsys)
     assert (code, err) == (0, [])
     assert out == [
-        f"OK {s.id}: 条項 {len(s.clauses)}、注意 {len(s.caveats)}、すべての引用を原文で確認しました" for s in schemes
+        f"OK {s.id}: 条項 {len(s.clauses)}、注意 {len(s.caveats)}、"
+        "すべての引用を原文で、すべての数字を引用で確認しました"
+        for s in schemes
     ]
     # A file that breaks the schema: named with its problems on stderr, the shipped ones still checked.
     copy = tmp_path / "ibaraki-copy.toml"
