@@ -34,6 +34,9 @@ CASE_KEYS: Final = (
     "facility_name",
     "note",
     "service_type",
+    "capacity",
+    "application_type",
+    "prior_subsidies",
 )
 ITEM_KEYS: Final = (
     "category",
@@ -46,6 +49,8 @@ ITEM_KEYS: Final = (
     "monthly_amount_yen",
     "first_payment_month",
     "payment_count",
+    "quantity",
+    "unit_amount_yen",
     *ITEM_PARTS,
 )
 _MONTH: Final = re.compile(r"(\d{4})-(\d{1,2})")
@@ -69,11 +74,22 @@ class Item:
     monthly_amount_yen: int | None = None
     first_payment_month: tuple[int, int] | None = None  # (year, month)
     payment_count: int | None = None
-    amount_stated: bool = True  # False: amount_yen was worked out from the monthly amount
+    amount_stated: bool = True  # False: amount_yen was worked out (monthly amount, or unit price × quantity)
+    quantity: int = 1  # units (台): amount_yen is the row's total before tax, for all of them
+    unit_amount_yen: int | None = None  # as the file gave it, where it did
 
     @property
     def total_yen(self) -> int:
         return self.amount_yen + self.consumption_tax_yen
+
+
+@dataclass(frozen=True)
+class PriorSubsidy:
+    """An earlier grant: its fiscal year and amount, and the menu it was for where the scheme has menus."""
+
+    fiscal_year: int
+    amount_yen: int
+    menu: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,9 @@ class Case:
     note: str = ""
     service_type: str = ""  # as written in the file
     services: tuple[str, ...] = ()  # what it means, by the act's names
+    capacity: int | None = None  # 利用定員 (for 訪問系, the number of users)
+    application_type: str = ""  # one of the scheme's other ways to apply; "" the standard one
+    prior_subsidies: tuple[PriorSubsidy, ...] = ()  # earlier grants in detail, where the file lists them
 
     def to_dict(self) -> dict[str, Any]:
         """The case-file form, as the CLI reads it back (the simulator saves this)."""
@@ -103,16 +122,30 @@ class Case:
         if self.ict_staff_fte is not None:
             staff = self.ict_staff_fte
             data["ict_staff_fte"] = staff_for_file(staff)
+        if self.capacity is not None:
+            data["capacity"] = self.capacity
+        if self.application_type:
+            data["application_type"] = self.application_type
         data["ikkan_achieved"] = self.ikkan_achieved
         data["higher_rate_conditions"] = list(self.higher_rate_conditions)
-        data["prior_subsidy_yen"] = self.prior_subsidy_yen
-        if self.prior_subsidy_count != (1 if self.prior_subsidy_yen else 0):
-            data["prior_subsidy_count"] = self.prior_subsidy_count
+        if self.prior_subsidies:
+            data["prior_subsidies"] = [
+                {"fiscal_year": p.fiscal_year, "amount_yen": p.amount_yen, **({"menu": p.menu} if p.menu else {})}
+                for p in self.prior_subsidies
+            ]
+        else:
+            data["prior_subsidy_yen"] = self.prior_subsidy_yen
+            if self.prior_subsidy_count != (1 if self.prior_subsidy_yen else 0):
+                data["prior_subsidy_count"] = self.prior_subsidy_count
         if self.requirements_met:
             data["requirements_met"] = list(self.requirements_met)
         data["items"] = []
         for item in self.items:
             row: dict[str, Any] = {"category": item.category, "name": item.name}
+            if item.quantity != 1:
+                row["quantity"] = item.quantity
+            if item.unit_amount_yen is not None:
+                row["unit_amount_yen"] = item.unit_amount_yen
             if item.amount_stated:
                 row["amount_yen"] = item.amount_yen
             row["consumption_tax_yen"] = item.consumption_tax_yen
@@ -290,10 +323,15 @@ class _Parser:
         category = raw.get("category")
         if category is None:
             self.error(f"{prefix}.category", "経費の区分を指定してください")
-        elif not isinstance(category, str) or (category not in CATEGORY_IDS and self.scheme.category(category) is None):
+        elif not isinstance(category, str) or category not in self.scheme.category_ids():
+            # The case-file contract's ids first, in their order, then the scheme's own.
+            known = sorted(
+                self.scheme.category_ids(),
+                key=lambda c: (c not in CATEGORY_IDS, CATEGORY_IDS.index(c) if c in CATEGORY_IDS else 0, c),
+            )
             self.error(
                 f"{prefix}.category",
-                f"「{shown(category)}」という区分はありません（使えるのは {', '.join(CATEGORY_IDS)}）",
+                f"「{shown(category)}」という区分はありません（使えるのは {', '.join(known)}）",
             )
         payment = raw.get("payment", "purchase")
         if payment not in PAYMENT_IDS:
@@ -304,10 +342,23 @@ class _Parser:
             )
         monthly = self.monthly(raw, prefix, payment)
         by_month = any(raw.get(k) is not None for k in ("monthly_amount_yen", "first_payment_month", "payment_count"))
-        stated = raw.get("amount_yen") is not None or not by_month
+        quantity = self.quantity(raw, prefix)
+        unit = (
+            self.yen(raw, "unit_amount_yen", f"{prefix}.unit_amount_yen")
+            if raw.get("unit_amount_yen") is not None
+            else None
+        )
+        stated = raw.get("amount_yen") is not None or (not by_month and unit is None)
         amount = 0  # without a stated amount, the engine works it out from the payments it counts
         if stated:
             amount = self.yen(raw, "amount_yen", f"{prefix}.amount_yen")
+            if unit is not None and amount != unit * quantity:
+                self.error(
+                    f"{prefix}.amount_yen",
+                    f"金額（{amount:,}円）が単価×数量（{unit:,}円×{quantity}＝{unit * quantity:,}円）と合いません",
+                )
+        elif unit is not None:
+            amount = unit * quantity
         elif monthly is not None and monthly[2] is not None:
             amount = monthly[0] * monthly[2]
         if monthly is not None and stated and monthly[2] is not None and amount != monthly[0] * monthly[2]:
@@ -347,7 +398,18 @@ class _Parser:
             monthly[1] if monthly else None,
             monthly[2] if monthly else None,
             stated,
+            quantity,
+            unit,
         )
+
+    def quantity(self, raw: dict[str, Any], prefix: str) -> int:
+        value = raw.get("quantity", 1)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000:
+            self.error(
+                f"{prefix}.quantity", f"数量（台数）を1から10000までの整数で入力してください（「{shown(value)}」）"
+            )
+            return 1
+        return value
 
     def monthly(
         self, raw: dict[str, Any], prefix: str, payment: object
@@ -402,6 +464,43 @@ class _Parser:
         return value
 
 
+def _prior_subsidies(parser: _Parser, data: dict[str, Any], scheme: Scheme) -> tuple[PriorSubsidy, ...]:
+    """Earlier grants listed one by one; the shorthand prior_subsidy_yen/_count may not be given too."""
+    raw = data.get("prior_subsidies")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > 50:
+        parser.error(
+            "prior_subsidies", '[{ "fiscal_year": 2025, "amount_yen": ... }] の配列（50件まで）で指定してください'
+        )
+        return ()
+    if data.get("prior_subsidy_yen") is not None or data.get("prior_subsidy_count") is not None:
+        parser.error(
+            "prior_subsidies", "prior_subsidies と prior_subsidy_yen（・_count）は、どちらか一方だけを書いてください"
+        )
+        return ()
+    found: list[PriorSubsidy] = []
+    menus = {m.id for m in scheme.menus}
+    for n, entry in enumerate(raw):
+        field = f"prior_subsidies[{n}]"
+        if not isinstance(entry, dict):
+            parser.error(field, '{ "fiscal_year": 2025, "amount_yen": ... } の形で指定してください')
+            continue
+        parser.unknown_keys(entry, ("fiscal_year", "amount_yen", "menu"), f"{field}.")
+        year = entry.get("fiscal_year")
+        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+            parser.error(f"{field}.fiscal_year", f"年度を西暦の整数（例: 2025）で入力してください（「{shown(year)}」）")
+            continue
+        amount = parser.yen(entry, "amount_yen", f"{field}.amount_yen")
+        menu = entry.get("menu", "")
+        if menu and (not isinstance(menu, str) or menu not in menus):
+            choices = "、".join(sorted(menus)) or "（この制度に区分はありません）"
+            parser.error(f"{field}.menu", f"「{shown(menu)}」という区分はありません（使えるのは {choices}）")
+            continue
+        found.append(PriorSubsidy(year, amount, menu))
+    return tuple(found)
+
+
 def parse_case(data: object, scheme: Scheme) -> Case:
     """Check a raw case against `scheme`; InputError lists every problem, each naming its field."""
     if not isinstance(data, dict):
@@ -410,8 +509,16 @@ def parse_case(data: object, scheme: Scheme) -> Case:
     parser.unknown_keys(data, CASE_KEYS, "")
 
     staff: Fraction | None = None
-    if scheme.cap.kind == "by_staff" and data.get("ict_staff_fte") is None:
-        label = scheme.cap.staff_label or "ICTを活用する職員数（常勤換算）"
+    staff_cap = scheme.staff_cap()
+    if staff_cap is not None and scheme.cap is None:
+        # With menus, head count matters only where an item falls in the menu capped by it.
+        staffed = {m.id for m in scheme.menus if m.cap.kind == "by_staff"}
+        rows = data.get("items")
+        named = {r.get("category") for r in rows if isinstance(r, dict)} if isinstance(rows, list) else set()
+        if not any(c.menu in staffed for c in scheme.categories if c.id in named):
+            staff_cap = None
+    if staff_cap is not None and data.get("ict_staff_fte") is None:
+        label = staff_cap.staff_label or "ICTを活用する職員数（常勤換算）"
         parser.error("ict_staff_fte", f"{label}を入力してください（上限額がこの人数で決まります）")
     if data.get("ict_staff_fte") is not None:
         try:
@@ -455,6 +562,26 @@ def parse_case(data: object, scheme: Scheme) -> Case:
         else:
             services = found
 
+    capacity: int | None = None
+    if data.get("capacity") is not None:
+        raw_capacity = data["capacity"]
+        if isinstance(raw_capacity, bool) or not isinstance(raw_capacity, int) or not 1 <= raw_capacity <= 100_000:
+            parser.error(
+                "capacity", f"利用定員（訪問系は利用者数）を1以上の整数で入力してください（「{shown(raw_capacity)}」）"
+            )
+        else:
+            capacity = raw_capacity
+    application_type = parser.text(data, "application_type", "application_type", limit=60)
+    if application_type and scheme.application_type(application_type) is None:
+        choices = "、".join(f"{t.id}（{t.title}）" for t in scheme.application_types)
+        hint = f"使えるのは {choices}" if choices else "この制度には申請の型の選択がありません"
+        parser.error("application_type", f"「{shown(application_type)}」という申請の型はありません。{hint}")
+        application_type = ""
+    priors = _prior_subsidies(parser, data, scheme)
+    if priors:
+        prior = sum(p.amount_yen for p in priors)
+        count = len(priors)
+
     items_raw = data.get("items")
     items: list[Item] = []
     if items_raw is None:
@@ -469,6 +596,18 @@ def parse_case(data: object, scheme: Scheme) -> Case:
             if item is not None:
                 items.append(item)
 
+    limited = {m.id for m in scheme.menus if m.max_units == "capacity"}
+    if capacity is None and data.get("capacity") is None:
+        for item in items:
+            category = scheme.category(item.category)
+            if category is not None and category.menu in limited:
+                menu = scheme.menu(category.menu)
+                parser.error(
+                    "capacity",
+                    "利用定員（訪問系は利用者数）を入力してください"
+                    f"（「{menu.title if menu else ''}」の台数の上限になります）",
+                )
+                break
     case = Case(
         scheme=scheme.id,
         items=tuple(items),
@@ -482,6 +621,9 @@ def parse_case(data: object, scheme: Scheme) -> Case:
         note=parser.text(data, "note", "note", limit=2000),
         service_type=service_type,
         services=services,
+        capacity=capacity,
+        application_type=application_type,
+        prior_subsidies=priors,
     )
     if parser.errors:
         raise InputError(parser.errors)

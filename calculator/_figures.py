@@ -116,14 +116,24 @@ def _figures(scheme: Scheme) -> Iterator[tuple[str, int | Fraction | datetime.da
     yield "rate.base", scheme.rate.base, scheme.rate.citation
     if scheme.rate.higher is not None:
         yield "rate.higher", scheme.rate.higher, scheme.rate.higher_citation
-    cap = scheme.cap
-    if cap.amount_yen is not None:
-        yield "cap.amount_yen", cap.amount_yen, cap.citation
-    for n, band in enumerate(cap.bands):
-        yield f"cap.bands[{n}].amount_yen", band.amount_yen, band.citation
-        yield f"cap.bands[{n}].min_staff", band.min_staff, band.citation
-        if band.max_staff is not None:
-            yield f"cap.bands[{n}].max_staff", band.max_staff, band.citation
+    caps = [("cap", scheme.cap)] if scheme.cap else []
+    caps += [(f"menus[{n}].cap", menu.cap) for n, menu in enumerate(scheme.menus)]
+    for where, cap in caps:
+        if cap.amount_yen is not None:
+            yield f"{where}.amount_yen", cap.amount_yen, cap.citation
+        for n, band in enumerate(cap.bands):
+            yield f"{where}.bands[{n}].amount_yen", band.amount_yen, band.citation
+            yield f"{where}.bands[{n}].min_staff", band.min_staff, band.citation
+            if band.max_staff is not None:
+                yield f"{where}.bands[{n}].max_staff", band.max_staff, band.citation
+    for n, category in enumerate(scheme.categories):
+        if category.unit_limit_yen is not None:
+            yield f"categories[{n}].unit_limit_yen", category.unit_limit_yen, category.unit_limit_citation
+        if category.unit_cap_yen is not None:
+            yield f"categories[{n}].unit_cap_yen", category.unit_cap_yen, category.unit_cap_citation
+    for n, kind in enumerate(scheme.application_types):
+        yield f"application_types[{n}].rate", kind.rate, kind.citation
+        yield f"application_types[{n}].cap_yen", kind.cap_yen, kind.citation
     if scheme.rounding.basis.caveat is None:
         yield "rounding.unit_yen", scheme.rounding.unit_yen, scheme.rounding.basis.citation
     for payment in scheme.payments.values():
@@ -140,3 +150,5 @@ def _figures(scheme: Scheme) -> Iterator[tuple[str, int | Fraction | datetime.da
     if application is not None:
         yield "application.period_start", application.period_start, application.citation
         yield "application.period_end", application.period_end, application.citation
+        if application.completion_deadline is not None:
+            yield "application.completion_deadline", application.completion_deadline, application.completion_citation

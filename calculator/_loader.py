@@ -20,6 +20,7 @@ from calculator._scheme import (
     Alternative,
     Application,
     ApplicationDocument,
+    ApplicationType,
     Basis,
     Cap,
     Category,
@@ -32,6 +33,7 @@ from calculator._scheme import (
     Exclusion,
     ExpenseKind,
     Facilities,
+    Menu,
     Note,
     Payment,
     Rate,
@@ -42,12 +44,12 @@ from calculator._scheme import (
     Requirement,
     Rounding,
     Scheme,
+    SchemeNotice,
     StaffBand,
 )
 from calculator._services import CARE_SERVICES
 from calculator._vocabulary import (
     ALTERNATIVE_RULES,
-    CATEGORY_IDS,
     ITEM_PARTS,
     PAYMENT_IDS,
     PREDICATES,
@@ -84,6 +86,7 @@ class _Reader:
         self.clauses: dict[str, Clause] = {}
         self.caveat_refs: list[tuple[str, str]] = []  # (path, caveat id) checked once all are read
         self.used_anchors: set[str] = set()
+        self.category_ids: set[str] = set()  # the scheme's own, once its categories are read
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
@@ -238,7 +241,7 @@ class _Reader:
                 )
             elif bool(kind) != bool(argument):
                 self.problem(_join(path, key), f"「{predicate}」: 条件「{name}」の引数が正しくありません")
-            elif kind == "category" and argument not in CATEGORY_IDS:
+            elif kind == "category" and argument not in self.category_ids:
                 self.problem(_join(path, key), f"「{predicate}」: 「{argument}」という区分はありません")
             elif kind == "payment" and argument not in PAYMENT_IDS:
                 self.problem(_join(path, key), f"「{predicate}」: 「{argument}」という支払方法はありません")
@@ -257,7 +260,7 @@ class _Reader:
                 self.problem(_join(path, key), f"「{predicate}」: 回数は整数で書いてください")
             elif kind == "flag_category":
                 flag, _, category = argument.partition(":")
-                if flag not in flags or category not in CATEGORY_IDS:
+                if flag not in flags or category not in self.category_ids:
                     self.problem(
                         _join(path, key), f"「{predicate}」: 「印:区分」の形で、この制度の印と区分を書いてください"
                     )
@@ -280,9 +283,9 @@ class _Reader:
             "": not argument,
             "count": argument.isdigit() and int(argument) > 0,
             "flag": argument in flags,
-            "category": argument in CATEGORY_IDS,
+            "category": argument in self.category_ids,
             "payment": argument in PAYMENT_IDS,
-            "category_pair": all(c in CATEGORY_IDS for c in argument.split(":")) and argument.count(":") == 1,
+            "category_pair": all(c in self.category_ids for c in argument.split(":")) and argument.count(":") == 1,
         }[kind]
         if not valid:
             self.problem(f"{path}.rule", f"「{rule}」: 規則「{name}」の引数が正しくありません")
@@ -312,7 +315,8 @@ def _read_clauses(reader: _Reader, data: dict[str, Any], documents: dict[str, Do
 
 
 def _read_rate(reader: _Reader, data: dict[str, Any]) -> Rate | None:
-    table = reader.table(data.get("rate"), "rate", {"base", "cite"}, {"higher", "higher_cite", "conditions"})
+    table = reader.table(data.get("rate"), "rate", {"base", "cite"}, {"higher", "higher_cite", "conditions", "needs"})
+    needs = reader.choice(table, "needs", "rate", ("any", "all")) if "needs" in table else "any"
     base = reader.rate(table, "base", "rate")
     citation = reader.citation(table.get("cite", _MISSING), "rate.cite")
     higher = reader.rate(table, "higher", "rate")
@@ -342,30 +346,33 @@ def _read_rate(reader: _Reader, data: dict[str, Any]) -> Rate | None:
         if "base" not in table:
             pass  # reported by table()
         return None
-    return Rate(base, citation, higher, higher_citation, tuple(conditions))
+    return Rate(base, citation, higher, higher_citation, tuple(conditions), needs or "any")
 
 
-def _read_cap(reader: _Reader, data: dict[str, Any]) -> Cap | None:
+def _read_cap(reader: _Reader, value: Any, where: str = "cap") -> Cap | None:
+    """A cap: fixed per facility, by staff band, or per unit (each unit against its category's cap)."""
     table = reader.table(
-        data.get("cap"),
-        "cap",
+        value,
+        where,
         {"kind", "cite"},
         {"amount_yen", "bands", "staff_label", "staff_note", "staff_note_cite"},
     )
-    kind = reader.choice(table, "kind", "cap", ("fixed", "by_staff"))
-    citation = reader.citation(table.get("cite", _MISSING), "cap.cite")
+    kind = reader.choice(table, "kind", where, ("fixed", "by_staff", "per_unit"))
+    citation = reader.citation(table.get("cite", _MISSING), f"{where}.cite")
+    if kind == "per_unit":
+        return Cap(kind, citation) if citation else None
     if kind == "fixed":
-        amount = reader.integer(table, "amount_yen", "cap", minimum=1)
+        amount = reader.integer(table, "amount_yen", where, minimum=1)
         if amount is None and "amount_yen" not in table:
-            reader.problem("cap.amount_yen", 'kind = "fixed" には amount_yen が必要です')
+            reader.problem(f"{where}.amount_yen", 'kind = "fixed" には amount_yen が必要です')
         if citation is None or amount is None:
             return None
         return Cap(kind, citation, amount_yen=amount)
     if kind != "by_staff":
         return None
     bands: list[StaffBand] = []
-    for n, raw in enumerate(reader.tables(table.get("bands", _MISSING), "cap.bands")):
-        path = f"cap.bands[{n}]"
+    for n, raw in enumerate(reader.tables(table.get("bands", _MISSING), f"{where}.bands")):
+        path = f"{where}.bands[{n}]"
         band = reader.table(raw, path, {"min_staff", "amount_yen", "cite"}, {"max_staff"})
         low = reader.integer(band, "min_staff", path, minimum=1)
         high = reader.integer(band, "max_staff", path, minimum=1)
@@ -385,14 +392,14 @@ def _read_cap(reader: _Reader, data: dict[str, Any]) -> Cap | None:
                 reader.problem(f"{path}.amount_yen", "上限額は職員数とともに下がらないようにしてください")
         bands.append(StaffBand(low, high, amount, cite))
     if bands and bands[-1].max_staff is not None:
-        reader.problem("cap.bands", "最後の区分は max_staff を書かず、上限なし（○人～）にしてください")
+        reader.problem(f"{where}.bands", "最後の区分は max_staff を書かず、上限なし（○人～）にしてください")
     if bands and bands[0].min_staff != 1:
-        reader.problem("cap.bands[0].min_staff", "最初の区分は1人から始めてください")
-    staff_label = reader.text(table, "staff_label", "cap")
-    note_text = reader.text(table, "staff_note", "cap", default="")
+        reader.problem(f"{where}.bands[0].min_staff", "最初の区分は1人から始めてください")
+    staff_label = reader.text(table, "staff_label", where)
+    note_text = reader.text(table, "staff_note", where, default="")
     staff_note = None
     if note_text:
-        note_cite = reader.citation(table.get("staff_note_cite", _MISSING), "cap.staff_note_cite")
+        note_cite = reader.citation(table.get("staff_note_cite", _MISSING), f"{where}.staff_note_cite")
         staff_note = Cited(note_text, note_cite) if note_cite else None
     if citation is None:
         return None
@@ -437,6 +444,12 @@ def _read_categories(reader: _Reader, data: dict[str, Any]) -> list[Category]:
                 "eligible_cap_cite",
                 "equipment",
                 "kinds",
+                "menu",
+                "care_software",
+                "unit_limit_yen",
+                "unit_limit_cite",
+                "unit_cap_yen",
+                "unit_cap_cite",
             },
         )
         cite = reader.citation(table.get("cite", _MISSING), f"{path}.cite")
@@ -477,6 +490,16 @@ def _read_categories(reader: _Reader, data: dict[str, Any]) -> list[Category]:
                     ExpenseKind(reader.slug(kind, "id", kpath), reader.text(kind, "title", kpath), said, kind_cite)
                 )
         _check_ids(reader, f"{path}.kinds", [k.id for k in kinds])
+        unit_limit = reader.integer(table, "unit_limit_yen", path, minimum=1)
+        unit_limit_cite = (
+            reader.citation(table.get("unit_limit_cite", _MISSING), f"{path}.unit_limit_cite") if unit_limit else None
+        )
+        unit_cap = reader.integer(table, "unit_cap_yen", path, minimum=1)
+        unit_cap_cite = (
+            reader.citation(table.get("unit_cap_cite", _MISSING), f"{path}.unit_cap_cite") if unit_cap else None
+        )
+        category_id = reader.slug(table, "id", path)
+        menu = reader.slug(table, "menu", path) if "menu" in table else None
         if cite is None:
             continue
         categories.append(
@@ -495,6 +518,12 @@ def _read_categories(reader: _Reader, data: dict[str, Any]) -> list[Category]:
                 cap_citation,
                 reader.flag(table, "equipment", path),
                 tuple(kinds),
+                menu,
+                reader.flag(table, "care_software", path, default=category_id == "care_software"),
+                unit_limit,
+                unit_limit_cite,
+                unit_cap,
+                unit_cap_cite,
             )
         )
     return categories
@@ -510,7 +539,7 @@ def _read_exclusions(reader: _Reader, data: dict[str, Any]) -> list[Exclusion]:
         triggers = [k for k in ("category", "item_flag", "item_part") if k in table]
         if len(triggers) != 1:
             reader.problem(path, "category・item_flag・item_part のどれか1つで、何が対象外になるかを示してください")
-        category = reader.choice(table, "category", path, CATEGORY_IDS) if "category" in table else None
+        category = reader.slug(table, "category", path) if "category" in table else None
         item_flag = reader.slug(table, "item_flag", path) if "item_flag" in table else None
         if item_flag in ("recurring", "name", "category", "payment", "amount_yen", "consumption_tax_yen"):
             reader.problem(f"{path}.item_flag", f"「{item_flag}」は項目の既存のキーなので印には使えません")
@@ -546,14 +575,30 @@ def _read_application(reader: _Reader, data: dict[str, Any]) -> Application | No
             "period_text",
             "cite",
             "email",
-            "email_note",
-            "postal_address",
             "office",
             "contact_cite",
             "office_cite",
             "documents",
         },
+        {
+            "email_note",
+            "postal_address",
+            "receipt",
+            "completion_deadline",
+            "completion_cite",
+            "phone",
+            "hours",
+            "official_url",
+        },
     )
+    receipt = reader.choice(table, "receipt", path, ("必着", "消印有効")) if "receipt" in table else ""
+    deadline = reader.date(table, "completion_deadline", path)
+    deadline_cite = (
+        reader.citation(table.get("completion_cite", _MISSING), f"{path}.completion_cite") if deadline else None
+    )
+    official_url = reader.text(table, "official_url", path, default="")
+    if official_url and not official_url.startswith("https://"):
+        reader.problem(f"{path}.official_url", "https:// で始まるURLが必要です")
     start, end = reader.date(table, "period_start", path), reader.date(table, "period_end", path)
     if start and end and end < start:
         reader.problem(f"{path}.period_end", "period_start より後の日付にしてください")
@@ -579,13 +624,93 @@ def _read_application(reader: _Reader, data: dict[str, Any]) -> Application | No
         reader.text(table, "period_text", path),
         period_cite,
         reader.text(table, "email", path),
-        reader.text(table, "email_note", path),
-        reader.text(table, "postal_address", path),
+        reader.text(table, "email_note", path, default=""),
+        reader.text(table, "postal_address", path, default=""),
         reader.text(table, "office", path),
         contact_cite,
         office_cite,
         tuple(documents),
+        receipt,
+        deadline,
+        deadline_cite,
+        reader.text(table, "phone", path, default=""),
+        reader.text(table, "hours", path, default=""),
+        official_url,
     )
+
+
+def _read_menus(reader: _Reader, data: dict[str, Any]) -> list[Menu]:
+    """Menus (区分), each with its own cap; a scheme without them has the one top-level cap."""
+    menus: list[Menu] = []
+    for n, raw in enumerate(reader.tables(data.get("menus", _MISSING), "menus", allow_empty=True)):
+        path = f"menus[{n}]"
+        table = reader.table(raw, path, {"id", "title", "text", "cap"}, {"max_units", "max_units_cite"})
+        cap = _read_cap(reader, table.get("cap"), f"{path}.cap")
+        max_units = reader.choice(table, "max_units", path, ("capacity",)) if "max_units" in table else None
+        max_units_cite = (
+            reader.citation(table.get("max_units_cite", _MISSING), f"{path}.max_units_cite") if max_units else None
+        )
+        if cap is not None:
+            menus.append(
+                Menu(
+                    reader.slug(table, "id", path),
+                    reader.text(table, "title", path),
+                    reader.text(table, "text", path),
+                    cap,
+                    max_units or None,
+                    max_units_cite,
+                )
+            )
+    _check_ids(reader, "menus", [m.id for m in menus])
+    if "menus" in data and "cap" in data:
+        reader.problem("cap", "[[menus]] のある制度では、上限額は区分ごと（menus[n].cap）に書きます")
+    return menus
+
+
+def _read_application_types(reader: _Reader, data: dict[str, Any], menus: list[Menu]) -> list[ApplicationType]:
+    """Other ways to apply (パッケージ型) that replace the menu caps with one cap and a rate."""
+    found: list[ApplicationType] = []
+    for n, raw in enumerate(
+        reader.tables(data.get("application_types", _MISSING), "application_types", allow_empty=True)
+    ):
+        path = f"application_types[{n}]"
+        table = reader.table(
+            raw, path, {"id", "title", "text", "rate", "cap_yen", "cite"}, {"min_menus", "requires_menu"}
+        )
+        rate = reader.rate(table, "rate", path)
+        cap = reader.integer(table, "cap_yen", path, minimum=1)
+        cite = reader.citation(table.get("cite", _MISSING), f"{path}.cite")
+        requires = reader.slug(table, "requires_menu", path) if "requires_menu" in table else None
+        if requires and requires not in {m.id for m in menus}:
+            reader.problem(f"{path}.requires_menu", f"「{requires}」という区分（[[menus]] の id）はありません")
+        if not menus:
+            reader.problem(path, "申請の型は [[menus]] のある制度で使います")
+        if rate is not None and cap is not None and cite is not None:
+            found.append(
+                ApplicationType(
+                    reader.slug(table, "id", path),
+                    reader.text(table, "title", path),
+                    reader.text(table, "text", path),
+                    rate,
+                    cap,
+                    cite,
+                    reader.integer(table, "min_menus", path, minimum=1) or 1,
+                    requires,
+                )
+            )
+    _check_ids(reader, "application_types", [t.id for t in found])
+    return found
+
+
+def _read_notices(reader: _Reader, data: dict[str, Any]) -> tuple[SchemeNotice, ...]:
+    notices = []
+    for n, raw in enumerate(reader.tables(data.get("notices", _MISSING), "notices", allow_empty=True)):
+        path = f"notices[{n}]"
+        table = reader.table(raw, path, {"date", "text"})
+        date = reader.date(table, "date", path)
+        if date:
+            notices.append(SchemeNotice(date, reader.text(table, "text", path)))
+    return tuple(sorted(notices, key=lambda notice: notice.date, reverse=True))
 
 
 def _read_facilities(reader: _Reader, data: dict[str, Any]) -> Facilities | None:
@@ -651,7 +776,6 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
             "documents",
             "clauses",
             "rate",
-            "cap",
             "rounding",
             "consumption_tax",
             "repeat",
@@ -661,7 +785,18 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
             "requirements",
             "caveats",
         },
-        {"references", "notes", "purpose", "application", "facilities"},
+        {
+            "references",
+            "notes",
+            "purpose",
+            "application",
+            "facilities",
+            "cap",
+            "menus",
+            "application_types",
+            "notices",
+            "last_checked",
+        },
     )
     if top.get("schema_version") != SCHEMA_VERSION:
         reader.problem("schema_version", f"{SCHEMA_VERSION} が必要です")
@@ -694,9 +829,12 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     eligible_expenses = reader.cited(top.get("eligible_expenses", _MISSING), "eligible_expenses")
     purpose = reader.cited(top["purpose"], "purpose") if "purpose" in top else None
     rate = _read_rate(reader, top)
-    cap = _read_cap(reader, top)
+    cap = _read_cap(reader, top.get("cap"), "cap") if "cap" in top or "menus" not in top else None
 
-    rounding_raw = reader.table(top.get("rounding"), "rounding", {"unit_yen"}, {"cite", "caveat"})
+    rounding_raw = reader.table(top.get("rounding"), "rounding", {"unit_yen"}, {"cite", "caveat", "per"})
+    rounding_per = (
+        reader.choice(rounding_raw, "per", "rounding", ("total", "menu")) if "per" in rounding_raw else "total"
+    )
     unit = reader.integer(rounding_raw, "unit_yen", "rounding", minimum=1)
     rounding_basis = reader.basis(rounding_raw, "rounding")
     tax_raw = reader.table(top.get("consumption_tax"), "consumption_tax", {"counted", "text"}, {"cite", "caveat"})
@@ -708,7 +846,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
         {"rule", "text", "cite", "recurring_excluded_from_second"},
         {"recurring_cite", "examples"},
     )
-    reader.choice(repeat_raw, "rule", "repeat", ("cap_less_prior",))
+    reader.choice(repeat_raw, "rule", "repeat", ("cap_less_prior", "once_per_menu_per_year"))
     repeat_cite = reader.citation(repeat_raw.get("cite", _MISSING), "repeat.cite")
     recurring_excluded = reader.flag(repeat_raw, "recurring_excluded_from_second", "repeat")
     recurring_cite = None
@@ -737,6 +875,9 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     payments = _read_payments(reader, top)
     categories = _read_categories(reader, top)
     exclusions = _read_exclusions(reader, top)
+    reader.category_ids = {c.id for c in categories} | {e.category for e in exclusions if e.category}
+    menus = _read_menus(reader, top)
+    application_types = _read_application_types(reader, top, menus)
     flags = {e.item_flag for e in exclusions if e.item_flag}
 
     requirements: list[Requirement] = []
@@ -832,12 +973,22 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     if rate:
         _check_ids(reader, "rate.conditions", [c.id for c in rate.conditions])
     covered = [c.id for c in categories] + [e.category for e in exclusions if e.category]
-    for category_id in CATEGORY_IDS:
-        if covered.count(category_id) != 1:
+    for category_id in sorted({c for c in covered if covered.count(c) > 1}):
+        reader.problem(
+            "categories",
+            f"区分「{category_id}」は [[categories]] か category の [[exclusions]] の"
+            f"どちらか1か所で扱ってください（今は{covered.count(category_id)}か所）",
+        )
+    for n, category in enumerate(categories):
+        if menus and category.menu not in {m.id for m in menus}:
+            reader.problem(f"categories[{n}].menu", f"[[menus]] の id が必要です（「{category.menu}」）")
+        if not menus and category.menu is not None:
+            reader.problem(f"categories[{n}].menu", "[[menus]] のない制度では menu を書きません")
+        in_menu = next((m for m in menus if m.id == category.menu), None)
+        if in_menu and (in_menu.cap.kind == "per_unit") != (category.unit_cap_yen is not None):
             reader.problem(
-                "categories",
-                f"区分「{category_id}」は [[categories]] か category の [[exclusions]] の"
-                f"どちらか1か所で扱ってください（今は{covered.count(category_id)}か所）",
+                f"categories[{n}].unit_cap_yen",
+                '1台ごとの上限の区分（kind = "per_unit"）の経費には unit_cap_yen が必要で、ほかの区分には書きません',
             )
     for payment_id in PAYMENT_IDS:
         if payment_id not in payments:
@@ -857,7 +1008,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     }
     assert (
         rate
-        and cap
+        and (cap or menus)
         and year_basis
         and eligible_expenses
         and repeat_cite
@@ -879,7 +1030,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
         clauses=dict(reader.clauses),
         rate=rate,
         cap=cap,
-        rounding=Rounding(unit or 1, resolved(rounding_basis, rounding_raw)),
+        rounding=Rounding(unit or 1, resolved(rounding_basis, rounding_raw), rounding_per or "total"),
         consumption_tax=ConsumptionTax(
             reader.flag(tax_raw, "counted", "consumption_tax"), tax_raw["text"], resolved(tax_basis, tax_raw)
         ),
@@ -896,6 +1047,10 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
         purpose=purpose,
         application=application,
         facilities=facilities,
+        menus=tuple(menus),
+        application_types=tuple(application_types),
+        notices=_read_notices(reader, top),
+        last_checked=reader.date(top, "last_checked", ""),
         path=path,
     )
 

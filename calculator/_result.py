@@ -84,6 +84,30 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class MenuResult:
+    """One menu (区分) of a scheme with menus: its eligible expense, rate, cap, amount and steps."""
+
+    id: str
+    title: str
+    eligible_expense_yen: int
+    rate: str
+    cap_yen: int
+    subsidy_yen: int
+    steps: tuple[Step, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "eligible_expense_yen": self.eligible_expense_yen,
+            "rate": self.rate,
+            "cap_yen": self.cap_yen,
+            "subsidy_yen": self.subsidy_yen,
+            "steps": [s.to_dict() for s in self.steps],
+        }
+
+
+@dataclass(frozen=True)
 class AlternativeAmount:
     """The subsidy under the other reading a shown caveat allows (the document is ambiguous)."""
 
@@ -120,6 +144,7 @@ class Result:
     ineligible_reasons: tuple[Reason, ...] = ()
     alternatives: tuple[AlternativeAmount, ...] = ()
     other_subsidy_yen: int = 0  # what other subsidies pay of these costs (the operator does not)
+    menus: tuple[MenuResult, ...] = ()  # each menu, where the scheme has menus (区分)
 
     @property
     def subsidy_range_yen(self) -> tuple[int, int]:
@@ -147,6 +172,7 @@ class Result:
             "subsidy_min_yen": self.subsidy_range_yen[0],
             "subsidy_max_yen": self.subsidy_range_yen[1],
             "alternatives": [a.to_dict() for a in self.alternatives],
+            "menus": [m.to_dict() for m in self.menus],
             "higher_rate_conditions": list(self.higher_rate_conditions),
             "items": [i.to_dict() for i in self.items],
             "steps": [s.to_dict() for s in self.steps],

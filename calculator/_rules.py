@@ -20,8 +20,8 @@ from fractions import Fraction
 
 from calculator._amounts import format_staff, format_yen
 from calculator._case import Case, Item
-from calculator._result import AlternativeAmount, ItemDecision, Notice, Reason, Result, Step
-from calculator._scheme import Cap, Category, Payment, Scheme, StaffBand
+from calculator._result import AlternativeAmount, ItemDecision, MenuResult, Notice, Reason, Result, Step
+from calculator._scheme import Cap, Category, Menu, Payment, RateCondition, Scheme, StaffBand
 from calculator._vocabulary import PAYMENT_WORDS, REQUIREMENT_FACT_MISSING, REQUIREMENT_FACT_WORDS, split_predicate
 
 
@@ -71,6 +71,7 @@ class _Facts:
     software_introduced: bool = False
     staff_between_bands: bool = False
     staff_below_bands: bool = False
+    units_over_capacity: bool = False
     cap_binds: bool = False
     eligible_yen: int = 0
     recurring_assumed: bool = False
@@ -86,6 +87,8 @@ class _Facts:
         name, argument = split_predicate(predicate)
         items = self.case.items
         counted = [d for d in self.decisions if d.status != "excluded"]
+        if name == "units_over_capacity":
+            return self.units_over_capacity
         if name == "staff_below_bands":
             return self.staff_below_bands
         if name == "one_off_assumed":
@@ -274,6 +277,18 @@ def _decide(item: Item, index: int, scheme: Scheme, case: Case, facts: _Facts, r
             )
         )
 
+    if category is not None and category.unit_limit_yen is not None:
+        limit = category.unit_limit_yen * item.quantity
+        if counted_amount > limit:
+            assert category.unit_limit_citation is not None
+            reasons.append(
+                Reason(
+                    f"1台につき{format_yen(category.unit_limit_yen)}が限度のため、{item.quantity}台分"
+                    f"{format_yen(limit)}を対象にします（{format_yen(counted_amount)}のうち）。",
+                    category.unit_limit_citation,
+                )
+            )
+            counted_amount = limit
     other_yen = min(item.other_subsidy_yen, counted_amount)
     if item.other_subsidy_yen and reading.on("other_subsidy_whole_item"):
         excluded = True
@@ -326,13 +341,11 @@ def _band(cap: Cap, staff: Fraction, reading: Reading) -> tuple[StaffBand, bool]
     return band, between
 
 
-def _cap(scheme: Scheme, case: Case, facts: _Facts, reading: Reading) -> tuple[int, list[Step]]:
-    cap = scheme.cap
+def _cap(cap: Cap, case: Case, facts: _Facts, reading: Reading, menu: Menu | None = None) -> tuple[int, list[Step]]:
     if cap.kind == "fixed":
         assert cap.amount_yen is not None
-        return cap.amount_yen, [
-            Step("cap", f"上限額は1事業所あたり{format_yen(cap.amount_yen)}です。", cap.amount_yen, cap.citation)
-        ]
+        whose = f"「{menu.title}」の上限額は" if menu else "上限額は1事業所あたり"
+        return cap.amount_yen, [Step("cap", f"{whose}{format_yen(cap.amount_yen)}です。", cap.amount_yen, cap.citation)]
     assert case.ict_staff_fte is not None  # parse_case requires it where the cap is by staff
     band, between = _band(cap, case.ict_staff_fte, reading)
     facts.staff_between_bands = between
@@ -390,6 +403,36 @@ def simulate_case(case: Case, scheme: Scheme) -> Result:
     return replace(result, caveats=tuple(caveats), alternatives=tuple(alternatives))
 
 
+def _rate(scheme: Scheme, case: Case) -> tuple[Fraction, list[RateCondition], Step]:
+    """The rate, the conditions claimed that raise it, and the step that says so."""
+    rate = scheme.rate.base
+    chosen = [c for c in scheme.rate.conditions if c.id in case.higher_rate_conditions]
+    needs_all = scheme.rate.needs == "all"
+    raised = bool(chosen) and (not needs_all or len(chosen) == len(scheme.rate.conditions))
+    if raised and scheme.rate.higher is not None:
+        rate = scheme.rate.higher
+        names = "、".join(f"{c.label} {c.title}" for c in chosen)
+        every = "をすべて" if needs_all else "を"
+        return (
+            rate,
+            chosen,
+            Step(
+                "rate", f"要件（{names}）{every}満たすため、補助率は{rate_words(rate)}です。", None, chosen[0].citation
+            ),
+        )
+    if scheme.rate.conditions:
+        labels = "・".join(c.label for c in scheme.rate.conditions)
+        why = "のすべては満たさない" if needs_all and chosen else "のどれにもあたらない"
+        if needs_all and not chosen:
+            why = "を満たさない"
+        text = (
+            f"補助率を{rate_words(scheme.rate.higher or rate)}にする要件（{labels}）{why}ため、"
+            f"補助率は{rate_words(rate)}です。"
+        )
+        return rate, [], Step("rate", text, None, scheme.rate.citation)
+    return rate, [], Step("rate", f"補助率は{rate_words(rate)}です。", None, scheme.rate.citation)
+
+
 def _facility_step(scheme: Scheme, case: Case) -> Step | None:
     """The step that refuses a facility whose service the scheme excludes; None if it may apply."""
     facilities = scheme.facilities
@@ -415,9 +458,9 @@ def _calculate(case: Case, scheme: Scheme, reading: Reading) -> tuple[Result, _F
 
     # A care software in the application is "introduced" whatever happens to its own cost (other
     # subsidies, a later application's recurring costs); a flagged one is the open question.
+    software = {c.id for c in scheme.categories if c.care_software}
     facts.software_introduced = any(
-        i.category == "care_software" and not (reading.on("flagged_software_not_introduced") and i.flags)
-        for i in case.items
+        i.category in software and not (reading.on("flagged_software_not_introduced") and i.flags) for i in case.items
     )
     items = tuple(_decide(item, n, scheme, case, facts, reading) for n, item in enumerate(case.items))
     facts.decisions = items
@@ -462,27 +505,10 @@ def _calculate(case: Case, scheme: Scheme, reading: Reading) -> tuple[Result, _F
             )
     facts.eligible_yen = eligible
 
-    rate = scheme.rate.base
-    chosen = [c for c in scheme.rate.conditions if c.id in case.higher_rate_conditions]
-    if chosen and scheme.rate.higher is not None:
-        rate = scheme.rate.higher
-        names = "、".join(f"{c.label} {c.title}" for c in chosen)
-        steps.append(
-            Step("rate", f"要件（{names}）を満たすため、補助率は{rate_words(rate)}です。", None, chosen[0].citation)
-        )
-    elif scheme.rate.conditions:
-        labels = "・".join(c.label for c in scheme.rate.conditions)
-        steps.append(
-            Step(
-                "rate",
-                f"補助率を{rate_words(scheme.rate.higher or rate)}にする要件（{labels}）のどれにもあたらないため、"
-                f"補助率は{rate_words(rate)}です。",
-                None,
-                scheme.rate.citation,
-            )
-        )
-    else:
-        steps.append(Step("rate", f"補助率は{rate_words(rate)}です。", None, scheme.rate.citation))
+    rate, chosen, rate_step = _rate(scheme, case)
+    steps.append(rate_step)
+    if scheme.menus:
+        return _calculate_menus(case, scheme, reading, facts, items, steps, rate, chosen)
 
     other_unit = reading.argument("rounding_unit")
     unit = int(other_unit) if other_unit else scheme.rounding.unit_yen
@@ -498,7 +524,8 @@ def _calculate(case: Case, scheme: Scheme, reading: Reading) -> tuple[Result, _F
         )
     steps.append(Step("rate_amount", text, rate_amount, scheme.rounding.basis.citation))
 
-    cap_yen, cap_steps = _cap(scheme, case, facts, reading)
+    assert scheme.cap is not None  # a scheme without menus has its one cap (the loader sees to it)
+    cap_yen, cap_steps = _cap(scheme.cap, case, facts, reading)
     steps.extend(cap_steps)
     cap_step = cap_steps[-1]
     remaining = max(0, cap_yen - case.prior_subsidy_yen)
@@ -563,3 +590,292 @@ def _calculate(case: Case, scheme: Scheme, reading: Reading) -> tuple[Result, _F
         other_subsidy_yen=other_subsidies,
     )
     return result, facts
+
+
+# ---------------------------------------------------------------------------------------------------
+# Schemes with menus (区分): each menu has its own cap; the subsidy is the sum over menus, or, for
+# another way to apply (パッケージ型), one cap and its own rate over them all.
+# ---------------------------------------------------------------------------------------------------
+
+
+def _round_down(amount: Fraction, unit: int) -> int:
+    return math.floor(amount / unit) * unit
+
+
+def _calculate_menus(
+    case: Case,
+    scheme: Scheme,
+    reading: Reading,
+    facts: _Facts,
+    items: tuple[ItemDecision, ...],
+    steps: list[Step],
+    rate: Fraction,
+    chosen: list[RateCondition],
+) -> tuple[Result, _Facts]:
+    other_unit = reading.argument("rounding_unit")
+    unit = int(other_unit) if other_unit else scheme.rounding.unit_yen
+    rounding_citation = scheme.rounding.basis.citation
+    eligible_by_menu: dict[str, list[tuple[ItemDecision, Category]]] = {m.id: [] for m in scheme.menus}
+    for decision in items:
+        category = scheme.category(decision.category)
+        if decision.status != "excluded" and category is not None and category.menu in eligible_by_menu:
+            eligible_by_menu[category.menu].append((decision, category))
+
+    # Repeat: a menu already subsidised in this fiscal year gets nothing again (earlier years are free).
+    blocked: set[str] = set()
+    if scheme.repeat.rule == "once_per_menu_per_year":
+        for prior in case.prior_subsidies:
+            if prior.fiscal_year == scheme.fiscal_year and prior.menu in eligible_by_menu and prior.menu not in blocked:
+                blocked.add(prior.menu)
+                menu = scheme.menu(prior.menu)
+                assert menu is not None
+                steps.append(
+                    Step(
+                        f"repeat:{menu.id}",
+                        f"「{menu.title}」は{scheme.fiscal_year_label}に既に補助を受けているため、今回は対象になりません。",
+                        0,
+                        scheme.repeat.citation,
+                    )
+                )
+
+    used = [m for m in scheme.menus if m.id not in blocked and any(d.eligible_yen for d, _ in eligible_by_menu[m.id])]
+    package = scheme.application_type(case.application_type) if case.application_type else None
+    if package is not None:
+        missing = []
+        if len(used) < package.min_menus:
+            missing.append(f"{package.min_menus}以上の区分（今は{len(used)}区分）")
+        if package.requires_menu and package.requires_menu not in {m.id for m in used}:
+            required = scheme.menu(package.requires_menu)
+            missing.append(f"「{required.title if required else package.requires_menu}」")
+        if missing:
+            steps.append(
+                Step(
+                    "application_type",
+                    f"「{package.title}」には{'と'.join(missing)}が必要なため、区分ごとの上限額で計算します。",
+                    None,
+                    package.citation,
+                )
+            )
+            package = None
+
+    total_eligible = 0
+    for menu in used:  # the units beyond capacity are not counted, whichever way the case applies
+        if menu.cap.kind == "per_unit" and package is not None:
+            unit_steps: list[Step] = []
+            _, _, _, expense = _per_unit(menu, eligible_by_menu[menu.id], rate, case, unit_steps, facts)
+            steps.extend(u for u in unit_steps if u.id.startswith("units:"))  # the count, not the unit caps
+            total_eligible += math.floor(expense)
+        else:
+            total_eligible += sum(d.eligible_yen for d, _ in eligible_by_menu[menu.id])
+    menu_results: list[MenuResult] = []
+    if package is not None:
+        exact = total_eligible * package.rate
+        rate_amount = _round_down(exact, unit)
+        subsidy = min(rate_amount, package.cap_yen)
+        facts.cap_binds = rate_amount >= package.cap_yen
+        text = (
+            f"「{package.title}」として、対象経費{format_yen(total_eligible)}×{rate_words(package.rate)}"
+            f"＝{_exact(exact)}（{_rounding_words(unit)}切り捨て {format_yen(rate_amount)}）と"
+            f"上限額{format_yen(package.cap_yen)}の低い方、{format_yen(subsidy)}です。"
+        )
+        steps.append(Step("subsidy", text, subsidy, package.citation))
+        return _menu_result(
+            case,
+            scheme,
+            facts,
+            items,
+            steps,
+            package.rate,
+            chosen,
+            total_eligible,
+            package.cap_yen,
+            rate_amount,
+            subsidy,
+            (),
+            _cap_binds_from(package.cap_yen, package.rate, unit),
+        ), facts
+
+    total_exact = Fraction(0)
+    cap_total = 0
+    rate_total = Fraction(0)
+    for menu in scheme.menus:
+        if menu.id not in {m.id for m in used}:
+            continue
+        menu_steps: list[Step] = []
+        entries = eligible_by_menu[menu.id]
+        eligible = sum(d.eligible_yen for d, _ in entries)
+        if menu.cap.kind == "per_unit":
+            exact, cap_yen, raw, _ = _per_unit(menu, entries, rate, case, menu_steps, facts)
+        else:
+            raw = eligible * rate
+            cap_yen, cap_steps = _cap(menu.cap, case, facts, reading, menu)
+            menu_steps.extend(cap_steps)
+            exact = min(raw, Fraction(cap_yen))
+        amount = _round_down(exact, unit) if scheme.rounding.per == "menu" else exact
+        facts.cap_binds = facts.cap_binds or raw >= cap_yen
+        words = f"（{_rounding_words(unit)}切り捨て）" if scheme.rounding.per == "menu" and amount != exact else ""
+        if menu.cap.kind == "per_unit":
+            text = f"「{menu.title}」: 1台ごとの額を合わせて{_exact(exact)}です。"
+            if words:
+                text = (
+                    f"「{menu.title}」: 1台ごとの額を合わせて{_exact(exact)}、"
+                    f"{words[1:-1]}て{_exact(Fraction(amount))}です。"
+                )
+        else:
+            text = (
+                f"「{menu.title}」: 対象経費{format_yen(eligible)}×{rate_words(rate)}＝{_exact(raw)}と"
+                f"上限額{format_yen(cap_yen)}の低い方{words}、{_exact(Fraction(amount))}です。"
+            )
+        menu_steps.append(
+            Step(f"menu:{menu.id}", text, math.floor(amount), rounding_citation if words else menu.cap.citation)
+        )
+        steps.extend(menu_steps)
+        menu_results.append(
+            MenuResult(
+                menu.id,
+                menu.title,
+                eligible,
+                f"{rate.numerator}/{rate.denominator}",
+                cap_yen,
+                math.floor(amount),
+                tuple(menu_steps),
+            )
+        )
+        total_exact += Fraction(amount)
+        cap_total += cap_yen
+        rate_total += raw
+    subsidy = _round_down(total_exact, unit)
+    steps.append(
+        Step(
+            "subsidy",
+            f"区分ごとの額を合わせて、補助額は{format_yen(subsidy)}です。"
+            + (f"（合計の{_rounding_words(unit)}を切り捨て）" if subsidy != total_exact else ""),
+            subsidy,
+            rounding_citation,
+        )
+    )
+    return _menu_result(
+        case,
+        scheme,
+        facts,
+        items,
+        steps,
+        rate,
+        chosen,
+        total_eligible,
+        cap_total,
+        _round_down(rate_total, unit),
+        subsidy,
+        tuple(menu_results),
+        0,
+    ), facts
+
+
+def _per_unit(
+    menu: Menu,
+    entries: list[tuple[ItemDecision, Category]],
+    rate: Fraction,
+    case: Case,
+    steps: list[Step],
+    facts: _Facts,
+) -> tuple[Fraction, int, Fraction, Fraction]:
+    """A menu whose cap is per unit, unit by unit: (amount, the unit caps summed, the rate amount,
+    the eligible expense of the units counted). Where the units exceed the facility's capacity, the
+    units with the largest amounts are counted (the scheme's caveat says the document is silent)."""
+    units: list[tuple[Fraction, Fraction, int, int, Fraction]] = []  # amount, rate amount, cap, item, expense
+    for decision, category in entries:
+        quantity = case.items[decision.index].quantity
+        assert category.unit_cap_yen is not None  # the loader requires it in a per-unit menu
+        each = Fraction(decision.eligible_yen, quantity)
+        for _ in range(quantity):
+            amount = min(each * rate, Fraction(category.unit_cap_yen))
+            units.append((amount, each * rate, category.unit_cap_yen, decision.index, each))
+    units.sort(key=lambda u: (u[0], u[4]), reverse=True)
+    if menu.max_units == "capacity" and case.capacity is not None and len(units) > case.capacity:
+        assert menu.max_units_citation is not None
+        facts.units_over_capacity = True
+        steps.append(
+            Step(
+                f"units:{menu.id}",
+                f"「{menu.title}」は利用定員（{case.capacity}）の台数までが対象のため、{len(units)}台のうち"
+                f"補助額の大きい{case.capacity}台を数えます。",
+                None,
+                menu.max_units_citation,
+            )
+        )
+        units = units[: case.capacity]
+    for decision, category in entries:
+        assert category.unit_cap_citation is not None and category.unit_cap_yen is not None
+        counted = [u for u in units if u[3] == decision.index]
+        if counted:
+            steps.append(
+                Step(
+                    f"unit_cap:{decision.index}",
+                    f"{decision.name}: 1台ごとに、補助率をかけた額と上限{format_yen(category.unit_cap_yen)}の"
+                    f"低い方をとり、{len(counted)}台分で{_exact(sum((u[0] for u in counted), Fraction(0)))}です。",
+                    None,
+                    category.unit_cap_citation,
+                )
+            )
+    return (
+        sum((u[0] for u in units), Fraction(0)),
+        sum(u[2] for u in units),
+        sum((u[1] for u in units), Fraction(0)),
+        sum((u[4] for u in units), Fraction(0)),
+    )
+
+
+def _rounding_words(unit: int) -> str:
+    return {1: "1円未満", 1_000: "千円未満", 10_000: "1万円未満"}.get(unit, f"{unit:,}円未満")
+
+
+def _menu_result(
+    case: Case,
+    scheme: Scheme,
+    facts: _Facts,
+    items: tuple[ItemDecision, ...],
+    steps: list[Step],
+    rate: Fraction,
+    chosen: list[RateCondition],
+    eligible: int,
+    cap_yen: int,
+    rate_amount: int,
+    subsidy: int,
+    menus: tuple[MenuResult, ...],
+    cap_binds_from: int,
+) -> Result:
+    facts.eligible_yen = eligible
+    refused = steps[0] if steps and steps[0].id == "facility" else None
+    if refused is not None:
+        subsidy = 0
+        steps.append(Step("subsidy_refused", "補助対象事業所ではないため、補助額は0円です。", 0, refused.citation))
+    total_cost = sum(d.amount_yen + d.consumption_tax_yen for d in items)
+    others = sum(min(i.other_subsidy_yen, d.amount_yen) for i, d in zip(case.items, items, strict=True))
+    return Result(
+        scheme_id=scheme.id,
+        scheme_name=scheme.name,
+        subsidy_yen=subsidy,
+        eligible_expense_yen=eligible,
+        rate=f"{rate.numerator}/{rate.denominator}",
+        cap_yen=cap_yen,
+        remaining_cap_yen=cap_yen,
+        rate_amount_yen=rate_amount,
+        cap_binds=facts.cap_binds,
+        cap_binds_from_yen=cap_binds_from,
+        total_cost_yen=total_cost,
+        self_pay_yen=max(0, total_cost - subsidy - others),
+        items=items,
+        steps=tuple(steps),
+        caveats=(),
+        requirements=tuple(
+            Notice(r.id, r.title, r.text, r.citation, r.label)
+            for r in scheme.requirements
+            if r.id not in case.requirements_met and facts.all_hold(r.when)
+        ),
+        requirements_met=case.requirements_met,
+        higher_rate_conditions=tuple(c.id for c in chosen),
+        eligible=refused is None,
+        ineligible_reasons=(Reason(refused.text, refused.citation),) if refused else (),
+        other_subsidy_yen=others,
+        menus=menus,
+    )

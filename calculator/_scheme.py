@@ -94,6 +94,7 @@ class Rate:
     higher: Fraction | None = None
     higher_citation: Citation | None = None
     conditions: tuple[RateCondition, ...] = ()
+    needs: str = "any"  # "any": one condition raises the rate; "all": every one must hold
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class StaffBand:
 
 @dataclass(frozen=True)
 class Cap:
-    kind: str  # "fixed" or "by_staff"
+    kind: str  # "fixed", "by_staff" or "per_unit" (each unit against its category's unit cap)
     citation: Citation
     amount_yen: int | None = None
     bands: tuple[StaffBand, ...] = ()
@@ -122,6 +123,7 @@ class Cap:
 class Rounding:
     unit_yen: int  # the subsidy is rounded down to a multiple of this
     basis: Basis
+    per: str = "total"  # "total": the sum is rounded; "menu": each menu's amount is
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,9 @@ class RepeatExample:
 
 @dataclass(frozen=True)
 class Repeat:
-    rule: str  # "cap_less_prior": later subsidies fit within the cap less all earlier ones
+    # "cap_less_prior": later subsidies fit within the cap less all earlier ones;
+    # "once_per_menu_per_year": a menu subsidised earlier in the same fiscal year is not again.
+    rule: str
     text: str
     citation: Citation
     recurring_excluded_from_second: bool
@@ -188,9 +192,41 @@ class Category:
     eligible_cap_citation: Citation | None = None
     equipment: bool = False  # 機器: equipment rather than software or a service
     kinds: tuple[ExpenseKind, ...] = ()
+    menu: str | None = None  # the menu (区分) it belongs to, where the scheme has menus
+    care_software: bool = False  # an item of it introduces care software (a precondition elsewhere)
+    unit_limit_yen: int | None = None  # eligible expense per unit at most (タブレット1台につき10万円)
+    unit_limit_citation: Citation | None = None
+    unit_cap_yen: int | None = None  # subsidy per unit at most, in a per-unit menu (1台につき上限)
+    unit_cap_citation: Citation | None = None
 
     def kind(self, kind_id: str) -> ExpenseKind | None:
         return next((k for k in self.kinds if k.id == kind_id), None)
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A menu (区分) with its own cap: the subsidy is the sum over menus."""
+
+    id: str
+    title: str
+    text: str
+    cap: Cap
+    max_units: str | None = None  # "capacity": the units counted are at most the facility's capacity
+    max_units_citation: Citation | None = None
+
+
+@dataclass(frozen=True)
+class ApplicationType:
+    """Another way to apply (パッケージ型) that replaces the menu caps with one cap and its own rate."""
+
+    id: str
+    title: str
+    text: str
+    rate: Fraction
+    cap_yen: int
+    citation: Citation
+    min_menus: int = 1
+    requires_menu: str | None = None
 
 
 @dataclass(frozen=True)
@@ -271,6 +307,20 @@ class Application:
     contact_citation: Citation
     office_citation: Citation
     documents: tuple[ApplicationDocument, ...] = ()
+    receipt: str = ""  # "必着" (must arrive by the end) or "消印有効" (postmarked by it)
+    completion_deadline: datetime.date | None = None  # the work must be done by then
+    completion_citation: Citation | None = None
+    phone: str = ""
+    hours: str = ""
+    official_url: str = ""  # the prefecture's page of the scheme (forms, 要綱)
+
+
+@dataclass(frozen=True)
+class SchemeNotice:
+    """A dated notice (お知らせ) the prefecture published about the scheme."""
+
+    date: datetime.date
+    text: str
 
 
 @dataclass(frozen=True)
@@ -287,7 +337,7 @@ class Scheme:
     documents: tuple[Document, ...]
     clauses: dict[str, Clause]
     rate: Rate
-    cap: Cap
+    cap: Cap | None  # None where the scheme has menus, each with its own cap
     rounding: Rounding
     consumption_tax: ConsumptionTax
     repeat: Repeat
@@ -301,6 +351,10 @@ class Scheme:
     purpose: Cited | None = None
     application: Application | None = None
     facilities: Facilities | None = None
+    menus: tuple[Menu, ...] = ()
+    application_types: tuple[ApplicationType, ...] = ()
+    notices: tuple[SchemeNotice, ...] = ()
+    last_checked: datetime.date | None = None  # when the data were last read against the source
     path: Path | None = field(default=None, compare=False)
 
     @property
@@ -310,6 +364,21 @@ class Scheme:
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
+
+    def staff_cap(self) -> Cap | None:
+        """The cap by staff band, at the top or in a menu, if the scheme has one (the case then needs staff)."""
+        caps = [self.cap] if self.cap else [m.cap for m in self.menus]
+        return next((c for c in caps if c.kind == "by_staff"), None)
+
+    def menu(self, menu_id: str) -> Menu | None:
+        return next((m for m in self.menus if m.id == menu_id), None)
+
+    def application_type(self, type_id: str) -> ApplicationType | None:
+        return next((t for t in self.application_types if t.id == type_id), None)
+
+    def category_ids(self) -> tuple[str, ...]:
+        """Every category a case may name: those counted and those the scheme excludes by name."""
+        return tuple(c.id for c in self.categories) + tuple(e.category for e in self.exclusions if e.category)
 
     def item_flags(self) -> tuple[str, ...]:
         """Flags an item may carry in this scheme (each triggers an exclusion)."""

@@ -45,6 +45,7 @@ PREDICATES: Final = {
     "always": "",
     "staff_between_bands": "",
     "staff_below_bands": "",
+    "units_over_capacity": "",
     "subsidy_from_rate": "",
     "has_tax": "",
     "prior_subsidy": "",

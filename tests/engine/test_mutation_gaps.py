@@ -589,6 +589,7 @@ def test_result_json_contract() -> None:
         "subsidy_min_yen": 167000,
         "subsidy_max_yen": 167000,
         "alternatives": [],
+        "menus": [],  # the shipped schemes have one cap, no menus
         "higher_rate_conditions": ["life_csv", "halve_documents"],  # in the scheme's order
         "requirements_met": [],
     }
