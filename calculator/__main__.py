@@ -1,4 +1,4 @@
-"""The command line: `python3 -m calculator schemes | simulate CASE [--json] | check [FILE...]`.
+"""The command line: `python3 -m calculator schemes | simulate CASE [--json] | check [FILE...] | schema`.
 
 Exit codes (public contract): 0 done; 1 a scheme file fails `check`; 2 bad input (a case file
 that cannot be computed, an unknown scheme or command), always with a Japanese message that names
@@ -18,6 +18,7 @@ from calculator import FieldError, InputError, Result, Scheme, SchemeError, chec
 from calculator._amounts import format_yen
 from calculator._case import read_case_file, scheme_id_of
 from calculator._figures import check_figures
+from calculator._keys import json_schema
 from calculator._registry import all_schemes, scheme_paths
 from calculator._rules import rate_words
 
@@ -44,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("case", help="ケースファイル（.json か .toml。- なら標準入力の JSON）")
     run.add_argument("--json", action="store_true", help="結果を JSON で出力する")
     run.add_argument("--scheme-file", type=Path, help="同梱の制度の代わりに使う制度ファイル（.toml）")
-    check = commands.add_parser("check", help="制度ファイルを検証する（スキーマ、出典、引用、アンカー）")
+    commands.add_parser("schema", help="制度ファイルの JSON Schema（エディタ用）を出力する")
+    check = commands.add_parser("check", help="制度ファイルを検証する（スキーマ、出典、引用、数字、アンカー）")
     check.add_argument("files", nargs="*", type=Path, help="同梱の制度に加えて検証するファイル")
     return parser
 
@@ -193,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "schemes":
             return _schemes(args.json)
+        if args.command == "schema":
+            print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+            return EXIT_OK
         if args.command == "simulate":
             return _simulate(args.case, args.json, args.scheme_file)
         return _check(args.files)

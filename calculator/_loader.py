@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from calculator._errors import SchemeError
+from calculator._keys import keys_at
 from calculator._scheme import (
     Alternative,
     Application,
@@ -184,7 +185,7 @@ class _Reader:
         if value is _MISSING:
             self.problem(path, '出典（{ clause = "...", quote = "..." }）がありません')
             return None
-        table = self.table(value, path, {"clause", "quote"})
+        table = self.table(value, path, {"clause", "quote"})  # the cite of _keys.json_schema's $defs
         anchor, quote = self.text(table, "clause", path), self.text(table, "quote", path)
         if not anchor or not quote:
             return None
@@ -215,7 +216,7 @@ class _Reader:
         return None  # a caveat alone is resolved to its citation in _resolve
 
     def cited(self, value: Any, path: str) -> Cited | None:
-        table = self.table(value, path, {"text", "cite"})
+        table = self.table(value, path, {"text", "cite"})  # a cited text: _keys._CITED
         text = self.text(table, "text", path)
         citation = self.citation(table.get("cite", _MISSING), f"{path}.cite")
         return Cited(text, citation) if text and citation else None
@@ -268,7 +269,7 @@ class _Reader:
 
     def alternative(self, value: Any, path: str, flags: set[str]) -> Alternative | None:
         """The other reading of a caveat: a rule of the engine's vocabulary and one line of Japanese."""
-        table = self.table(value, path, {"rule", "reading"})
+        table = self.table(value, path, *keys_at("caveats.alternative"))
         rule, reading = self.text(table, "rule", path), self.text(table, "reading", path)
         name, argument = split_predicate(rule)
         kind = ALTERNATIVE_RULES.get(name)
@@ -296,7 +297,7 @@ class _Reader:
 def _read_clauses(reader: _Reader, data: dict[str, Any], documents: dict[str, Document]) -> None:
     for n, raw in enumerate(reader.tables(data.get("clauses", _MISSING), "clauses")):
         path = f"clauses[{n}]"
-        table = reader.table(raw, path, {"anchor", "document", "clause", "title"})
+        table = reader.table(raw, path, *keys_at("clauses"))
         anchor = reader.slug(table, "anchor", path, _ANCHOR)
         document = documents.get(reader.text(table, "document", path))
         if document is None:
@@ -315,7 +316,7 @@ def _read_clauses(reader: _Reader, data: dict[str, Any], documents: dict[str, Do
 
 
 def _read_rate(reader: _Reader, data: dict[str, Any]) -> Rate | None:
-    table = reader.table(data.get("rate"), "rate", {"base", "cite"}, {"higher", "higher_cite", "conditions", "needs"})
+    table = reader.table(data.get("rate"), "rate", *keys_at("rate"))
     needs = reader.choice(table, "needs", "rate", ("any", "all")) if "needs" in table else "any"
     base = reader.rate(table, "base", "rate")
     citation = reader.citation(table.get("cite", _MISSING), "rate.cite")
@@ -323,7 +324,7 @@ def _read_rate(reader: _Reader, data: dict[str, Any]) -> Rate | None:
     conditions: list[RateCondition] = []
     for n, raw in enumerate(reader.tables(table.get("conditions", _MISSING), "rate.conditions", allow_empty=True)):
         path = f"rate.conditions[{n}]"
-        cond = reader.table(raw, path, {"id", "label", "title", "text", "cite"})
+        cond = reader.table(raw, path, *keys_at("rate.conditions"))
         cite = reader.citation(cond.get("cite", _MISSING), f"{path}.cite")
         if cite:
             conditions.append(
@@ -351,12 +352,7 @@ def _read_rate(reader: _Reader, data: dict[str, Any]) -> Rate | None:
 
 def _read_cap(reader: _Reader, value: Any, where: str = "cap") -> Cap | None:
     """A cap: fixed per facility, by staff band, or per unit (each unit against its category's cap)."""
-    table = reader.table(
-        value,
-        where,
-        {"kind", "cite"},
-        {"amount_yen", "bands", "staff_label", "staff_note", "staff_note_cite"},
-    )
+    table = reader.table(value, where, *keys_at("cap"))
     kind = reader.choice(table, "kind", where, ("fixed", "by_staff", "per_unit"))
     citation = reader.citation(table.get("cite", _MISSING), f"{where}.cite")
     if kind == "per_unit":
@@ -373,7 +369,7 @@ def _read_cap(reader: _Reader, value: Any, where: str = "cap") -> Cap | None:
     bands: list[StaffBand] = []
     for n, raw in enumerate(reader.tables(table.get("bands", _MISSING), f"{where}.bands")):
         path = f"{where}.bands[{n}]"
-        band = reader.table(raw, path, {"min_staff", "amount_yen", "cite"}, {"max_staff"})
+        band = reader.table(raw, path, *keys_at("cap.bands"))
         low = reader.integer(band, "min_staff", path, minimum=1)
         high = reader.integer(band, "max_staff", path, minimum=1)
         amount = reader.integer(band, "amount_yen", path, minimum=1)
@@ -407,13 +403,13 @@ def _read_cap(reader: _Reader, value: Any, where: str = "cap") -> Cap | None:
 
 
 def _read_payments(reader: _Reader, data: dict[str, Any]) -> dict[str, Payment]:
-    table = reader.table(data.get("payments"), "payments", set(PAYMENT_IDS))
+    table = reader.table(data.get("payments"), "payments", *keys_at("payments"))
     payments: dict[str, Payment] = {}
     for payment_id in PAYMENT_IDS:
         path = f"payments.{payment_id}"
         if payment_id not in table:
             continue
-        raw = reader.table(table[payment_id], path, {"counted", "text"}, {"until", "recurring", "cite", "caveat"})
+        raw = reader.table(table[payment_id], path, *keys_at(f"payments.{payment_id}"))
         basis = reader.basis(raw, path)
         payments[payment_id] = Payment(
             payment_id,
@@ -430,28 +426,7 @@ def _read_categories(reader: _Reader, data: dict[str, Any]) -> list[Category]:
     categories: list[Category] = []
     for n, raw in enumerate(reader.tables(data.get("categories", _MISSING), "categories")):
         path = f"categories[{n}]"
-        table = reader.table(
-            raw,
-            path,
-            {"id", "label", "title", "text", "cite"},
-            {
-                "conditions",
-                "requires_any",
-                "requires_cite",
-                "recurring",
-                "recurring_caveat",
-                "eligible_cap_yen",
-                "eligible_cap_cite",
-                "equipment",
-                "kinds",
-                "menu",
-                "care_software",
-                "unit_limit_yen",
-                "unit_limit_cite",
-                "unit_cap_yen",
-                "unit_cap_cite",
-            },
-        )
+        table = reader.table(raw, path, *keys_at("categories"))
         cite = reader.citation(table.get("cite", _MISSING), f"{path}.cite")
         conditions = [
             reader.cited(c, f"{path}.conditions[{m}]")
@@ -479,7 +454,7 @@ def _read_categories(reader: _Reader, data: dict[str, Any]) -> list[Category]:
         kinds: list[ExpenseKind] = []
         for m, raw_kind in enumerate(reader.tables(table.get("kinds", _MISSING), f"{path}.kinds", allow_empty=True)):
             kpath = f"{path}.kinds[{m}]"
-            kind = reader.table(raw_kind, kpath, {"id", "title", "cite"}, {"recurring"})
+            kind = reader.table(raw_kind, kpath, *keys_at("categories.kinds"))
             kind_cite = reader.citation(kind.get("cite", _MISSING), f"{kpath}.cite")
             said = kind.get("recurring")
             if said is not None and not isinstance(said, bool):
@@ -533,9 +508,7 @@ def _read_exclusions(reader: _Reader, data: dict[str, Any]) -> list[Exclusion]:
     exclusions: list[Exclusion] = []
     for n, raw in enumerate(reader.tables(data.get("exclusions", _MISSING), "exclusions")):
         path = f"exclusions[{n}]"
-        table = reader.table(
-            raw, path, {"id", "title", "text", "cite"}, {"category", "item_flag", "item_part", "caveat"}
-        )
+        table = reader.table(raw, path, *keys_at("exclusions"))
         triggers = [k for k in ("category", "item_flag", "item_part") if k in table]
         if len(triggers) != 1:
             reader.problem(path, "category・item_flag・item_part のどれか1つで、何が対象外になるかを示してください")
@@ -566,31 +539,7 @@ def _read_application(reader: _Reader, data: dict[str, Any]) -> Application | No
     if "application" not in data:
         return None
     path = "application"
-    table = reader.table(
-        data["application"],
-        path,
-        {
-            "period_start",
-            "period_end",
-            "period_text",
-            "cite",
-            "email",
-            "office",
-            "contact_cite",
-            "office_cite",
-            "documents",
-        },
-        {
-            "email_note",
-            "postal_address",
-            "receipt",
-            "completion_deadline",
-            "completion_cite",
-            "phone",
-            "hours",
-            "official_url",
-        },
-    )
+    table = reader.table(data["application"], path, *keys_at("application"))
     receipt = reader.choice(table, "receipt", path, ("必着", "消印有効")) if "receipt" in table else ""
     deadline = reader.date(table, "completion_deadline", path)
     deadline_cite = (
@@ -605,7 +554,7 @@ def _read_application(reader: _Reader, data: dict[str, Any]) -> Application | No
     documents = []
     for n, raw in enumerate(reader.tables(table.get("documents", _MISSING), f"{path}.documents")):
         dpath = f"{path}.documents[{n}]"
-        doc = reader.table(raw, dpath, {"name", "submit_by", "cite"})
+        doc = reader.table(raw, dpath, *keys_at("application.documents"))
         cite = reader.citation(doc.get("cite", _MISSING), f"{dpath}.cite")
         if cite:
             documents.append(
@@ -644,7 +593,7 @@ def _read_menus(reader: _Reader, data: dict[str, Any]) -> list[Menu]:
     menus: list[Menu] = []
     for n, raw in enumerate(reader.tables(data.get("menus", _MISSING), "menus", allow_empty=True)):
         path = f"menus[{n}]"
-        table = reader.table(raw, path, {"id", "title", "text", "cap"}, {"max_units", "max_units_cite"})
+        table = reader.table(raw, path, *keys_at("menus"))
         cap = _read_cap(reader, table.get("cap"), f"{path}.cap")
         max_units = reader.choice(table, "max_units", path, ("capacity",)) if "max_units" in table else None
         max_units_cite = (
@@ -674,9 +623,7 @@ def _read_application_types(reader: _Reader, data: dict[str, Any], menus: list[M
         reader.tables(data.get("application_types", _MISSING), "application_types", allow_empty=True)
     ):
         path = f"application_types[{n}]"
-        table = reader.table(
-            raw, path, {"id", "title", "text", "rate", "cap_yen", "cite"}, {"min_menus", "requires_menu"}
-        )
+        table = reader.table(raw, path, *keys_at("application_types"))
         rate = reader.rate(table, "rate", path)
         cap = reader.integer(table, "cap_yen", path, minimum=1)
         cite = reader.citation(table.get("cite", _MISSING), f"{path}.cite")
@@ -706,7 +653,7 @@ def _read_notices(reader: _Reader, data: dict[str, Any]) -> tuple[SchemeNotice, 
     notices = []
     for n, raw in enumerate(reader.tables(data.get("notices", _MISSING), "notices", allow_empty=True)):
         path = f"notices[{n}]"
-        table = reader.table(raw, path, {"date", "text"})
+        table = reader.table(raw, path, *keys_at("notices"))
         date = reader.date(table, "date", path)
         if date:
             notices.append(SchemeNotice(date, reader.text(table, "text", path)))
@@ -716,7 +663,7 @@ def _read_notices(reader: _Reader, data: dict[str, Any]) -> tuple[SchemeNotice, 
 def _read_facilities(reader: _Reader, data: dict[str, Any]) -> Facilities | None:
     if "facilities" not in data:
         return None
-    table = reader.table(data["facilities"], "facilities", {"text", "cite"}, {"excluded_services"})
+    table = reader.table(data["facilities"], "facilities", *keys_at("facilities"))
     cite = reader.citation(table.get("cite", _MISSING), "facilities.cite")
     services = table.get("excluded_services", [])
     if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
@@ -759,45 +706,7 @@ def load_scheme(path: Path | str) -> Scheme:
 
 def _build(data: dict[str, Any], path: Path) -> Scheme:
     reader = _Reader(path.name)
-    top = reader.table(
-        data,
-        "",
-        {
-            "schema_version",
-            "id",
-            "prefecture",
-            "fiscal_year",
-            "fiscal_year_label",
-            "title",
-            "period_start",
-            "period_end",
-            "year_basis",
-            "eligible_expenses",
-            "documents",
-            "clauses",
-            "rate",
-            "rounding",
-            "consumption_tax",
-            "repeat",
-            "payments",
-            "categories",
-            "exclusions",
-            "requirements",
-            "caveats",
-        },
-        {
-            "references",
-            "notes",
-            "purpose",
-            "application",
-            "facilities",
-            "cap",
-            "menus",
-            "application_types",
-            "notices",
-            "last_checked",
-        },
-    )
+    top = reader.table(data, "", *keys_at(""))
     if top.get("schema_version") != SCHEMA_VERSION:
         reader.problem("schema_version", f"{SCHEMA_VERSION} が必要です")
     scheme_id = reader.slug(top, "id", "", _ID).strip()
@@ -815,7 +724,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     documents: dict[str, Document] = {}
     for n, raw in enumerate(reader.tables(top.get("documents", _MISSING), "documents")):
         dpath = f"documents[{n}]"
-        table = reader.table(raw, dpath, {"id", "title", "publisher"}, {"source"})
+        table = reader.table(raw, dpath, *keys_at("documents"))
         source = table.get("source")
         documents[reader.slug(table, "id", dpath)] = Document(
             table.get("id", ""),
@@ -831,21 +740,16 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     rate = _read_rate(reader, top)
     cap = _read_cap(reader, top.get("cap"), "cap") if "cap" in top or "menus" not in top else None
 
-    rounding_raw = reader.table(top.get("rounding"), "rounding", {"unit_yen"}, {"cite", "caveat", "per"})
+    rounding_raw = reader.table(top.get("rounding"), "rounding", *keys_at("rounding"))
     rounding_per = (
         reader.choice(rounding_raw, "per", "rounding", ("total", "menu")) if "per" in rounding_raw else "total"
     )
     unit = reader.integer(rounding_raw, "unit_yen", "rounding", minimum=1)
     rounding_basis = reader.basis(rounding_raw, "rounding")
-    tax_raw = reader.table(top.get("consumption_tax"), "consumption_tax", {"counted", "text"}, {"cite", "caveat"})
+    tax_raw = reader.table(top.get("consumption_tax"), "consumption_tax", *keys_at("consumption_tax"))
     tax_basis = reader.basis(tax_raw, "consumption_tax")
 
-    repeat_raw = reader.table(
-        top.get("repeat"),
-        "repeat",
-        {"rule", "text", "cite", "recurring_excluded_from_second"},
-        {"recurring_cite", "examples"},
-    )
+    repeat_raw = reader.table(top.get("repeat"), "repeat", *keys_at("repeat"))
     reader.choice(repeat_raw, "rule", "repeat", ("cap_less_prior", "once_per_menu_per_year"))
     repeat_cite = reader.citation(repeat_raw.get("cite", _MISSING), "repeat.cite")
     recurring_excluded = reader.flag(repeat_raw, "recurring_excluded_from_second", "repeat")
@@ -855,7 +759,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     examples = []
     for n, raw in enumerate(reader.tables(repeat_raw.get("examples", _MISSING), "repeat.examples", allow_empty=True)):
         epath = f"repeat.examples[{n}]"
-        ex = reader.table(raw, epath, {"text", "prior_subsidy_yen", "remaining_cap_yen", "cite"}, {"ict_staff_fte"})
+        ex = reader.table(raw, epath, *keys_at("repeat.examples"))
         cite = reader.citation(ex.get("cite", _MISSING), f"{epath}.cite")
         prior, remaining = (
             reader.integer(ex, "prior_subsidy_yen", epath),
@@ -883,7 +787,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     requirements: list[Requirement] = []
     for n, raw in enumerate(reader.tables(top.get("requirements", _MISSING), "requirements")):
         rpath = f"requirements[{n}]"
-        table = reader.table(raw, rpath, {"id", "title", "text", "cite"}, {"label", "when"})
+        table = reader.table(raw, rpath, *keys_at("requirements"))
         cite = reader.citation(table.get("cite", _MISSING), f"{rpath}.cite")
         when = reader.predicates(table, "when", rpath, flags, {c.id for c in rate.conditions} if rate else set())
         if cite:
@@ -901,7 +805,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     caveats: dict[str, Caveat] = {}
     for n, raw in enumerate(reader.tables(top.get("caveats", _MISSING), "caveats", allow_empty=True)):
         cpath = f"caveats[{n}]"
-        table = reader.table(raw, cpath, {"id", "title", "text", "when", "cite"}, {"alternative"})
+        table = reader.table(raw, cpath, *keys_at("caveats"))
         caveat_id = reader.slug(table, "id", cpath, _ANCHOR)
         if caveat_id and scheme_id and not caveat_id.startswith(scheme_id + "-"):
             reader.problem(f"{cpath}.id", f"注意のidは制度id「{scheme_id}-」で始めてください")
@@ -929,7 +833,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     references: list[Reference] = []
     for n, raw in enumerate(reader.tables(top.get("references", _MISSING), "references", allow_empty=True)):
         fpath = f"references[{n}]"
-        table = reader.table(raw, fpath, {"id", "label", "title", "cite"}, {"url"})
+        table = reader.table(raw, fpath, *keys_at("references"))
         url = table.get("url")
         if url is not None and (not isinstance(url, str) or not url.startswith("https://")):
             reader.problem(f"{fpath}.url", "https:// で始まるURLが必要です")
@@ -947,7 +851,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     notes: list[Note] = []
     for n, raw in enumerate(reader.tables(top.get("notes", _MISSING), "notes", allow_empty=True)):
         npath = f"notes[{n}]"
-        table = reader.table(raw, npath, {"id", "title", "text", "cite"})
+        table = reader.table(raw, npath, *keys_at("notes"))
         cite = reader.citation(table.get("cite", _MISSING), f"{npath}.cite")
         if cite:
             notes.append(

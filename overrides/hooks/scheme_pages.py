@@ -53,7 +53,7 @@ TEMPLATE_ORDER = (
     "caveats",
 )
 SCHEME_TEMPLATES = set(TEMPLATE_ORDER) | {"case"}
-SITE_TEMPLATES = {"schemes", "compare", "simulator"}
+SITE_TEMPLATES = {"schemes", "compare", "simulator", "keys"}
 SUBMIT_WORDS = {"email": "メール", "email_or_post": "メールか郵送", "post": "郵送"}
 STATUS_WORDS = {"counted": "対象", "partly_counted": "一部対象", "excluded": "対象外"}
 
@@ -168,7 +168,7 @@ class _Citer:
 
 def _render(placement: Placement, page_uri: str | None, collect: set[str] | None = None) -> str:
     cite = _Citer(page_uri, placement.template, placement.argument, collect=collect)
-    context: dict[str, Any] = {"cite": cite, "schemes": list(STATE.schemes.values())}
+    context: dict[str, Any] = {"cite": cite, "schemes": list(STATE.schemes.values()), "scheme_keys": _flat_keys()}
     if placement.kind == "scheme":
         if placement.template == "case":
             return _render_case(placement, cite)
@@ -181,6 +181,36 @@ def _render(placement: Placement, page_uri: str | None, collect: set[str] | None
         return ENV.get_template(f"{placement.template}.md").render(context)
     except jinja2.TemplateError as error:
         raise PluginError(f"{placement.src_uri}: テンプレート {placement.template}.md: {error}") from error
+
+
+KIND_WORDS = {
+    "string": "文字列",
+    "integer": "整数",
+    "boolean": "true / false",
+    "date": "日付（2024-03-31）",
+    "rate": '分数の文字列（"1/2"）',
+    "cite": "出典 { clause, quote }",
+    "strings": "文字列の配列",
+    "table": "表 [...]",
+    "tables": "表の配列 [[...]]",
+}
+
+
+def _flat_keys() -> list[tuple[str, str, bool, str]]:
+    """Every key of a scheme file as (path, kind in words, required, description), from calculator._keys."""
+    from calculator._keys import SCHEME, Key
+
+    rows: list[tuple[str, str, bool, str]] = []
+
+    def walk(key: Key, prefix: str) -> None:
+        for child in key.keys:
+            path = f"{prefix}{child.name}" + ("[]" if child.kind == "tables" else "")
+            words = KIND_WORDS[child.kind] + (f"（{'、'.join(child.choices)}）" if child.choices else "")
+            rows.append((path, words, child.required, child.description))
+            walk(child, path + ".")
+
+    walk(SCHEME, "")
+    return rows
 
 
 def _relative(target_uri: str, page_uri: str, fragment: str) -> str:
