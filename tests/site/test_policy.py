@@ -115,12 +115,12 @@ def test_the_site_stores_only_the_engines_start_up_snapshot_and_the_privacy_page
     fill_case(page, GOLDEN[0][0])
     wait_for_subsidy(page, GOLDEN[0][1])
     page.wait_for_function(
-        "async () => (await (await caches.open('kaigo-ict-engine-snapshot')).keys()).length === 1", timeout=30_000
+        "async () => (await (await caches.open('kaigo-ict:/:engine-snapshot')).keys()).length === 1", timeout=30_000
     )
     stored = page.evaluate(
         "async () => [localStorage.length, sessionStorage.length, await caches.keys(), document.cookie]"
     )
-    assert stored == [0, 0, ["kaigo-ict-engine-snapshot"], ""]
+    assert stored == [0, 0, ["kaigo-ict:/:engine-snapshot"], ""]
     assert page.context.cookies() == []
 
     page.goto(base_url + "privacy/")

@@ -221,7 +221,7 @@ def test_a_small_standard_library_missing_a_module_falls_back_to_the_full_one(
 
 
 SNAPSHOT_SEARCH = """async (needles) => {
-  const cache = await caches.open("kaigo-ict-engine-snapshot");
+  const cache = await caches.open("kaigo-ict:/:engine-snapshot");
   const keys = await cache.keys();
   if (keys.length !== 1) return { entries: keys.length };
   const bytes = new Uint8Array(await (await cache.match(keys[0])).arrayBuffer());
@@ -255,7 +255,7 @@ def test_a_repeat_visit_starts_from_a_snapshot_that_holds_nothing_typed(browser:
     page.wait_for_function("m => document.getElementById('sim-result-body').textContent.includes(m)", arg=marker)
     wait_for_subsidy(page, subsidy)  # the engine has seen the marker (the result names the expense)
     page.wait_for_function(
-        "async () => (await (await caches.open('kaigo-ict-engine-snapshot')).keys()).length === 1", timeout=30_000
+        "async () => (await (await caches.open('kaigo-ict:/:engine-snapshot')).keys()).length === 1", timeout=30_000
     )
     needles = {
         "ascii": list(b"ZQXJ4242"),
@@ -286,10 +286,10 @@ def test_a_damaged_snapshot_falls_back_to_a_normal_boot_and_is_replaced(browser:
     page = context.new_page()
     open_simulator(page, base_url)
     page.wait_for_function(
-        "async () => (await (await caches.open('kaigo-ict-engine-snapshot')).keys()).length === 1", timeout=30_000
+        "async () => (await (await caches.open('kaigo-ict:/:engine-snapshot')).keys()).length === 1", timeout=30_000
     )
     page.evaluate("""async () => {
-        const cache = await caches.open("kaigo-ict-engine-snapshot");
+        const cache = await caches.open("kaigo-ict:/:engine-snapshot");
         const [key] = await cache.keys();
         await cache.put(key, new Response(new Uint8Array(1000).fill(7)));
     }""")
@@ -300,7 +300,7 @@ def test_a_damaged_snapshot_falls_back_to_a_normal_boot_and_is_replaced(browser:
     assert again.inner_text("#sim-subsidy") == "400,000円"
     again.wait_for_function(
         """async () => {
-          const cache = await caches.open("kaigo-ict-engine-snapshot");
+          const cache = await caches.open("kaigo-ict:/:engine-snapshot");
           const keys = await cache.keys();
           return keys.length === 1 && (await (await cache.match(keys[0])).arrayBuffer()).byteLength > 10000000;
         }""",
