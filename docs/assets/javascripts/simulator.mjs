@@ -719,6 +719,10 @@ async function openCase(message, name) {
     return false;
   }
   if (answer.type === "opened") {
+    // The amount of the case before is no longer the answer: none is shown until this one's is.
+    showAmount(null);
+    resultBody.hidden = true;
+    resultEmpty.hidden = false;
     fillForm(answer.case);
     tell(`${name}を読み込みました。`);
     scheduleCalculation(0);
@@ -786,6 +790,11 @@ async function main() {
   window.__simulator = { kill: () => worker && worker.terminate() };
   // A shared link's case (the case-file contract: "#case=" and the base64url of the case's JSON) is
   // read by the engine like a file; until it has answered, the form waits, empty.
+  // A link pasted into this open page changes only the address's "#...": open it too.
+  window.addEventListener("hashchange", () => {
+    const pasted = /(?:^#|&)case=([^&]*)/.exec(window.location.hash);
+    if (pasted) openCase({ type: "open-link", fragment: pasted[1] }, "共有リンクの入力内容");
+  });
   const fromLink = /(?:^#|&)case=([^&]*)/.exec(window.location.hash);
   if (fromLink) {
     tell("共有リンクの入力内容を読み込んでいます…");
