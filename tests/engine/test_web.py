@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import calculator
@@ -67,3 +68,15 @@ def test_a_broken_or_oversized_link_is_refused_in_japanese() -> None:
             "message": "ケースファイル「共有リンク（#case=）」は大きすぎます（2 MB まで。経費は200行までです）",
         }
     ]
+
+
+def test_the_documented_share_link_opens() -> None:
+    """README's case-file section (also on the site's how-it-works page) documents the link's form."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("[start:case-format]")[1].split("[end:case-format]")[0]
+    example = re.search(r"#case=([A-Za-z0-9_-]+)", section)
+    assert example is not None
+    assert json.loads(_web.open_link(example.group(1))) == {
+        "type": "opened",
+        "case": {"scheme": "yamaguchi-2022", "items": []},
+    }
