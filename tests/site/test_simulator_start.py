@@ -56,13 +56,24 @@ def test_a_worker_killed_while_it_starts_is_restarted(page: Any, base_url: str) 
     assert page.inner_text("#sim-subsidy") == "400,000円"
 
 
-def test_offline_the_page_says_so_and_starts_again_once_back_online(browser: Any, base_url: str) -> None:
-    """Offline, a worker that stops is not restarted in vain: the page says the browser is offline,
-    and once it is back online the engine starts again by itself, with what was typed."""
+def test_offline_the_page_says_so_and_starts_again_once_back_online(
+    browser: Any, base_url: str, tmp_path: Path
+) -> None:
+    """The issue's sequence: offline, then a 50 MB TOML (which used to keep the worker busy until the
+    watchdog restarted it, offline), then back online: stuck. Now the file is refused at once with
+    the CLI's words, a worker that stops offline is not restarted in vain (the page says the browser
+    is offline), and once back online the engine starts again by itself, with what was typed."""
     context = browser.new_context(locale="ja-JP")
     page = context.new_page()
     open_simulator(page, base_url)
     context.set_offline(True)
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b'scheme = "yamaguchi-2022"\nitems = []\nnote = """' + b"x" * 50_000_000 + b'"""\n')
+    page.set_input_files("#sim-load", str(huge))
+    page.wait_for_function(
+        "() => document.getElementById('sim-share-text').textContent.includes('大きすぎます')", timeout=10_000
+    )
+    assert "準備ができました" in page.inner_text("#sim-runtime-text")  # no restart was needed
     page.evaluate("window.__simulator.kill()")
     page.fill("#sim-staff-ibaraki-2023", "25")  # the watchdog finds the worker gone
     runtime_says(page, "インターネットにつながっていないようです", timeout=30_000)
