@@ -719,7 +719,9 @@ async function openCase(message, name) {
     return false;
   }
   if (answer.type === "opened") {
-    // The amount of the case before is no longer the answer: none is shown until this one's is.
+    // The amount of the case before is no longer the answer: none is shown until this one's is,
+    // and an answer still on its way for the case before is dropped.
+    latestTicket += 1;
     showAmount(null);
     resultBody.hidden = true;
     resultEmpty.hidden = false;
