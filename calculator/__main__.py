@@ -105,7 +105,9 @@ def _schemes(as_json: bool) -> int:
 
 def _simulate(case_path: str, as_json: bool, scheme_file: Path | None) -> int:
     if case_path == "-":
-        raw = sys.stdin.buffer.read(MAX_CASE_BYTES + 1)  # bounded: `< /dev/zero` must not fill memory
+        # Bounded: `< /dev/zero` must not fill memory. (A replaced sys.stdin may have no bytes below it.)
+        stream = getattr(sys.stdin, "buffer", None)
+        raw = stream.read(MAX_CASE_BYTES + 1) if stream else sys.stdin.read(MAX_CASE_BYTES + 1).encode("utf-8")
         if len(raw) > MAX_CASE_BYTES:
             raise too_large("標準入力")
         try:

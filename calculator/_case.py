@@ -140,15 +140,16 @@ def read_case_file(path: Path | str) -> dict[str, Any]:
         raise InputError([FieldError("", f"ケースファイル「{path}」が見つかりません")]) from None
     except OSError as error:
         raise InputError([FieldError("", f"ケースファイル「{path}」を読めません（{error.strerror}）")]) from None
-    with os.fdopen(descriptor, "rb") as file:
-        kind = os.fstat(descriptor).st_mode
+    kind = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(kind):
+        os.close(descriptor)
         if stat.S_ISDIR(kind):
             reason = os.strerror(errno.EISDIR)
             raise InputError([FieldError("", f"ケースファイル「{path}」を読めません（{reason}）")])
-        if not stat.S_ISREG(kind):
-            raise InputError(
-                [FieldError("", f"ケースファイル「{path}」は通常のファイルではありません（装置やパイプは読めません）")]
-            )
+        raise InputError(
+            [FieldError("", f"ケースファイル「{path}」は通常のファイルではありません（装置やパイプは読めません）")]
+        )
+    with os.fdopen(descriptor, "rb") as file:
         try:
             data = file.read(MAX_CASE_BYTES + 1)
         except OSError as error:
