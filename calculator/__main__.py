@@ -16,7 +16,7 @@ from typing import Final
 
 from calculator import FieldError, InputError, Result, Scheme, SchemeError, check_quotes, load_scheme, simulate
 from calculator._amounts import format_yen
-from calculator._case import read_case_file, scheme_id_of
+from calculator._case import MAX_CASE_BYTES, read_case_file, scheme_id_of, too_large
 from calculator._figures import check_figures
 from calculator._keys import json_schema
 from calculator._registry import all_schemes, scheme_paths
@@ -134,10 +134,20 @@ def _schemes(as_json: bool) -> int:
 
 def _simulate(case_path: str, as_json: bool, scheme_file: Path | None) -> int:
     if case_path == "-":
+        # Bounded: `< /dev/zero` must not fill memory. (A replaced sys.stdin may have no bytes below it.)
+        stream = getattr(sys.stdin, "buffer", None)
+        raw = stream.read(MAX_CASE_BYTES + 1) if stream else sys.stdin.read(MAX_CASE_BYTES + 1).encode("utf-8")
+        if len(raw) > MAX_CASE_BYTES:
+            raise too_large("標準入力")
         try:
-            data = json.loads(sys.stdin.read())
+            data = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise InputError([FieldError("", "標準入力を読めません（UTF-8 のテキストではありません）")]) from None
         except json.JSONDecodeError as error:
             message = f"標準入力を JSON として読めません（{error.lineno}行{error.colno}列: {error.msg}）"
+            raise InputError([FieldError("", message)]) from None
+        except (ValueError, RecursionError):
+            message = "標準入力を JSON として読めません（数の桁数か入れ子が多すぎます）"
             raise InputError([FieldError("", message)]) from None
     else:
         data = read_case_file(case_path)

@@ -8,8 +8,11 @@ the simulator page can put it next to the right input.
 from __future__ import annotations
 
 import datetime
+import errno
 import json
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
@@ -170,42 +173,83 @@ class Case:
         return data
 
 
+# The largest case file read. The engine refuses more than 200 rows, a name over 200 characters and
+# a note over 2,000; 200 such rows with every field at its longest and every character written as a
+# JSON escape (\uXXXX) come to well under 1 MB. Anything larger cannot be a case the engine accepts,
+# so it is refused before it is read (/dev/zero would otherwise be read until memory runs out).
+MAX_CASE_BYTES: Final = 2 * 1024 * 1024
+
+
+def too_large(name: str) -> InputError:
+    limit = MAX_CASE_BYTES // (1024 * 1024)
+    message = f"ケースファイル「{name}」は大きすぎます（{limit} MB まで。経費は200行までです）"
+    return InputError([FieldError("", message)])
+
+
 def read_case_file(path: Path | str) -> dict[str, Any]:
-    """The raw mapping of a JSON or TOML case file; InputError (field "") if it cannot be read."""
+    """The raw mapping of a JSON or TOML case file; InputError (field "") if it cannot be read.
+
+    Only a regular file is read (a device or a FIFO would never end, or never start), and at most
+    MAX_CASE_BYTES of it."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError([FieldError("", f"ケースファイル「{path}」が見つかりません")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = "UTF-8 のテキストではありません" if isinstance(error, UnicodeDecodeError) else str(error.strerror)
-        raise InputError([FieldError("", f"ケースファイル「{path}」を読めません（{reason}）")]) from None
+    except OSError as error:
+        raise InputError([FieldError("", f"ケースファイル「{path}」を読めません（{error.strerror}）")]) from None
+    kind = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(kind):
+        os.close(descriptor)
+        if stat.S_ISDIR(kind):
+            reason = os.strerror(errno.EISDIR)
+            raise InputError([FieldError("", f"ケースファイル「{path}」を読めません（{reason}）")])
+        raise InputError(
+            [FieldError("", f"ケースファイル「{path}」は通常のファイルではありません（装置やパイプは読めません）")]
+        )
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            data = file.read(MAX_CASE_BYTES + 1)
+        except OSError as error:
+            raise InputError([FieldError("", f"ケースファイル「{path}」を読めません（{error.strerror}）")]) from None
+    return read_case_bytes(data, path.name, where=str(path))
+
+
+def read_case_bytes(data: bytes, name: str, *, where: str | None = None) -> dict[str, Any]:
+    """The raw mapping of a case file's bytes (TOML if `name` ends in .toml, else JSON), with the
+    CLI's messages: what the CLI reads from a path and the simulator page from a file or a link.
+    `where` names the file in the messages about its bytes (the CLI gives the whole path)."""
+    if len(data) > MAX_CASE_BYTES:
+        raise too_large(name)
     try:
-        if path.suffix.lower() == ".toml":
-            data: Any = tomllib.loads(text)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        message = f"ケースファイル「{where or name}」を読めません（UTF-8 のテキストではありません）"
+        raise InputError([FieldError("", message)]) from None
+    try:
+        if name.lower().endswith(".toml"):
+            parsed: Any = tomllib.loads(text)
         else:
-            data = json.loads(text)
+            parsed = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(
             [
                 FieldError(
                     "",
-                    f"ケースファイル「{path.name}」は JSON として読めません"
-                    f"（{error.lineno}行{error.colno}列: {error.msg}）",
+                    f"ケースファイル「{name}」は JSON として読めません（{error.lineno}行{error.colno}列: {error.msg}）",
                 )
             ]
         ) from None
     except tomllib.TOMLDecodeError as error:
-        raise InputError(
-            [FieldError("", f"ケースファイル「{path.name}」は TOML として読めません（{error}）")]
-        ) from None
+        raise InputError([FieldError("", f"ケースファイル「{name}」は TOML として読めません（{error}）")]) from None
     except ValueError:  # an integer of more than 4300 digits (Python's limit for reading one)
-        raise InputError([FieldError("", f"ケースファイル「{path.name}」に桁数の多すぎる数があります")]) from None
+        raise InputError([FieldError("", f"ケースファイル「{name}」に桁数の多すぎる数があります")]) from None
     except RecursionError:
-        raise InputError([FieldError("", f"ケースファイル「{path.name}」は入れ子が深すぎて読めません")]) from None
-    if not isinstance(data, dict):
+        raise InputError([FieldError("", f"ケースファイル「{name}」は入れ子が深すぎて読めません")]) from None
+    if not isinstance(parsed, dict):
         raise InputError([FieldError("", "ケースファイルの中身は { ... } のオブジェクトにしてください")])
-    return data
+    return parsed
 
 
 def scheme_id_of(data: object) -> str:

@@ -37,6 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import calculator  # noqa: E402  (the repository root must be importable first)
+from calculator._case import MAX_CASE_BYTES  # noqa: E402
 from calculator._vocabulary import CATEGORY_IDS, PAYMENT_IDS  # noqa: E402
 
 PYODIDE: Final = ROOT / "node_modules" / "pyodide"
@@ -176,7 +177,8 @@ def form_data() -> dict[str, Any]:
                 "requirements": [{"id": r.id, "title": r.title} for r in s.requirements],
             }
         )
-    return {"schemes": schemes}
+    # The page reads no more of a file than the engine would (calculator/_case.py says why).
+    return {"schemes": schemes, "max_case_bytes": MAX_CASE_BYTES}
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -1,6 +1,7 @@
 // Which files of Pyodide's python_stdlib.zip the simulator reads: a boot, the engine's import, the
-// worker's own Python (json, tomllib), a computed case and a refused one for every scheme, and a
-// Python exception crossing into JavaScript (its traceback). simulator_bundle.py zips only these.
+// worker's own Python (calculator/_web.py and its self-check), a computed case and a refused one for
+// every scheme, and a Python exception crossing into JavaScript (its traceback). simulator_bundle.py
+// zips only these.
 //   node stdlib_files.mjs <pyodide dir> <calculator wheel>   -> prints a JSON list of zip members
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +14,8 @@ pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
 pyodide.runPython(`
 import json, tomllib
 import calculator
+import calculator._web
+calculator._web.self_check()
 for scheme in calculator.all_schemes():
     case = {"scheme": scheme.id, "ict_staff_fte": "12", "ikkan_achieved": True,
             "items": [{"category": "care_software", "amount_yen": "１２０万円", "payment": "lease"}]}

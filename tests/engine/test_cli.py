@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
+import calculator
+from calculator._case import MAX_CASE_BYTES, read_case_file
 from tests.engine.conftest import PYTHON, ROOT, TEST_SCHEMES
 
 
@@ -320,3 +323,79 @@ def test_check_passes_on_the_shipped_schemes_and_names_problems_in_others(
         "  mirai-2030.toml: rate.base: 「4/5」 が引用「補助率は補助対象経費の3分の2とする。」にありません"
         "（数字を確認してください）",
     ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Special files: what is not a regular file is refused, and no case is read past the engine's limits
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_as_the_case_file_is_refused_at_once(cli_env: dict[str, str], device: str) -> None:
+    done = run(["simulate", device], cli_env)  # before: read until memory ran out
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "入力に誤りがあります:",
+        f"  ケースファイル「{device}」は通常のファイルではありません（装置やパイプは読めません）",
+    ]
+
+
+def test_a_fifo_as_the_case_file_is_refused_without_waiting_for_a_writer(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    fifo = tmp_path / "case.json"
+    os.mkfifo(fifo)
+    done = run(["simulate", str(fifo)], cli_env)  # before: blocked forever (the run's timeout)
+    assert done.returncode == 2
+    assert (
+        done.stderr.splitlines()[1]
+        == f"  ケースファイル「{fifo}」は通常のファイルではありません（装置やパイプは読めません）"
+    )
+
+
+def test_a_case_file_larger_than_any_case_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"scheme": "yamaguchi-2022", "items": [], "note": " " * MAX_CASE_BYTES}))
+    done = run(["simulate", str(big)], cli_env)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[1] == "  ケースファイル「big.json」は大きすぎます（2 MB まで。経費は200行までです）"
+
+
+def test_an_endless_standard_input_is_refused(cli_env: dict[str, str]) -> None:
+    with open("/dev/zero", "rb") as zeros:
+        done = subprocess.run(
+            [PYTHON, "-m", "calculator", "simulate", "-"],
+            cwd=ROOT,
+            env=cli_env,
+            stdin=zeros,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert (
+        done.stderr.decode("utf-8").splitlines()[1]
+        == "  ケースファイル「標準入力」は大きすぎます（2 MB まで。経費は200行までです）"
+    )
+
+
+def test_the_largest_case_the_engine_accepts_fits_under_the_bound(tmp_path: Path) -> None:
+    """The bound refuses no case the engine would compute: 200 rows with every text at its longest,
+    every character written as a JSON escape, indented, stay under it."""
+    row = {
+        "category": "care_software",
+        "name": "経" * 200,
+        "amount_yen": "１" * 12,
+        "consumption_tax_yen": "１" * 11,
+        "payment": "purchase",
+        "other_subsidy_yen": "１" * 11,
+        "before_decision": False,
+        "robot_program": False,
+        "recurring": False,
+    }
+    case = {"scheme": "ibaraki-2023", "ict_staff_fte": 10, "note": "経" * 2000, "items": [row] * 200}
+    text = json.dumps(case, indent=2, ensure_ascii=True)
+    assert len(text.encode("utf-8")) < MAX_CASE_BYTES
+    path = tmp_path / "largest.json"
+    path.write_text(text, encoding="utf-8")
+    assert calculator.simulate(read_case_file(path)).subsidy_yen >= 0

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import build, copy_project
 from tests.site.browser import serve, watch
 from tests.site.test_simulator import GOLDEN, fill_case, open_simulator, wait_for_subsidy
 
@@ -115,19 +116,66 @@ def test_the_site_stores_only_the_engines_start_up_snapshot_and_the_privacy_page
     fill_case(page, GOLDEN[0][0])
     wait_for_subsidy(page, GOLDEN[0][1])
     page.wait_for_function(
-        "async () => (await (await caches.open('kaigo-ict-engine-snapshot')).keys()).length === 1", timeout=30_000
+        "async () => (await (await caches.open('kaigo-ict:/:engine-snapshot')).keys()).length === 1", timeout=30_000
     )
     stored = page.evaluate(
         "async () => [localStorage.length, sessionStorage.length, await caches.keys(), document.cookie]"
     )
-    assert stored == [0, 0, ["kaigo-ict-engine-snapshot"], ""]
+    assert stored == [0, 0, ["kaigo-ict:/:engine-snapshot"], ""]
     assert page.context.cookies() == []
 
     page.goto(base_url + "privacy/")
     status = page.locator("#storage-status")
     page.wait_for_function("() => document.getElementById('storage-status').textContent.includes('キャッシュ 1 件')")
-    page.evaluate("localStorage.setItem('left-by-something-else', '1')")
+    # On USER.github.io every project site shares this origin: another site's data, and this site's
+    # under its own prefix, which the button does clear.
+    page.evaluate("""async () => {
+        localStorage.setItem('kaigo-ict:/:left-by-an-older-version', '1');
+        localStorage.setItem('kaigo-ict:/other-project/:settings', '1');
+        localStorage.setItem('another-projects-key', '1');
+        sessionStorage.setItem('another-projects-session', '1');
+        await caches.open('kaigo-ict:/other-project/:engine-snapshot');
+        await caches.open('another-projects-cache');
+    }""")
+    page.reload()
+    page.wait_for_function("() => document.getElementById('storage-status').textContent.includes('localStorage 1 件')")
     page.click("#storage-clear")
     page.wait_for_function("() => document.getElementById('storage-status').textContent.includes('消去しました')")
-    assert "localStorage 1 件" in status.inner_text() and "キャッシュ 1 件" in status.inner_text()
-    assert page.evaluate("async () => [localStorage.length, (await caches.keys()).length]") == [0, 0]
+    assert status.inner_text() == "次のものを消去しました: localStorage 1 件、キャッシュ 1 件。"
+    left = page.evaluate(
+        "async () => [Object.keys(localStorage).sort(), Object.keys(sessionStorage), (await caches.keys()).sort()]"
+    )
+    assert left == [
+        ["another-projects-key", "kaigo-ict:/other-project/:settings"],
+        ["another-projects-session"],
+        ["another-projects-cache", "kaigo-ict:/other-project/:engine-snapshot"],
+    ]
+
+
+def test_a_script_in_scheme_data_is_text_on_the_page_and_never_gets_a_hash(tmp_path: Path) -> None:
+    """Jinja escapes by default: a <script> in a scheme's year_basis.text used to pass `check`, reach
+    the overview page as HTML and run there with a hash the build wrote for it."""
+    project = copy_project(tmp_path / "project")
+    scheme = project / "calculator" / "schemes" / "ibaraki-2023.toml"
+    text = scheme.read_text(encoding="utf-8")
+    assert text.count("の制度と判断しています。") == 1
+    scheme.write_text(
+        text.replace("の制度と判断しています。", "の制度と判断しています。<script>window.pwned=1</script>"),
+        encoding="utf-8",
+    )
+    done = build(project, tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    overview = (tmp_path / "out" / "ibaraki-2023" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in overview
+    assert "<script>window.pwned" not in overview
+
+
+def test_an_inline_script_no_template_writes_fails_the_build(tmp_path: Path) -> None:
+    """The CSP hook hashes only the inline scripts of the theme's and the site's templates."""
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "faq.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n<script>window.pwned=1</script>\n", encoding="utf-8")
+    done = build(project, tmp_path / "out")
+    assert done.returncode != 0
+    assert "faq.md: テーマにもサイトのテンプレートにもないインラインスクリプトがあります" in done.stderr
+    assert "'window.pwned=1'" in done.stderr

@@ -1,26 +1,39 @@
 // The simulator's engine: the `calculator` package itself, in self-hosted Pyodide, in this worker.
+// What it runs for the page is calculator/_web.py (the CLI's reader and validation, as messages).
 //
 // Protocol (small and typed):
 //   page -> worker  {id, type: "simulate", case}          case: the case-file object (public format)
-//   worker -> page  {type: "progress", stage, text, loaded, total}
+//                   {id, type: "open-file", name, bytes}  a file the user opened (at most max bytes + 1)
+//                   {id, type: "open-link", fragment}     what follows "#case=" in a shared link
+//   worker -> page  {type: "progress", stage, text, loaded, total, bytes}
+//                                                         bytes: what this stage loads (its deadline)
 //                   {type: "ready", stdlib, start, stages}   stages: for bench/ (see below)
+//                   {type: "boot-failed", text}           text: what failed, in Japanese
 //                   {id, type: "result", result}          result: what `--json` prints
 //                   {id, type: "invalid", errors}         errors: [{field, message}], the CLI's messages
+//                   {id, type: "opened", case}            the file's case, every field as the file has it
+//                   {id, type: "refused", errors}         the CLI's messages; the form stays as it was
 //                   {id, type: "failed", message}         anything else (a bug): the page offers a retry
-//   page -> worker  {id, type: "parse-toml", text}        a TOML case file, read with Python's tomllib
-//   worker -> page  {id, type: "parsed", case} | {id, type: "unreadable", message}
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const here = new URL(".", import.meta.url);
 const assets = new URL("../", here);
 
-function progress(stage, text, loaded = 0, total = 0) {
-  postMessage({ type: "progress", stage, text, loaded, total });
+// `bytes` (what the stage loads) starts a stage, and its deadline in the page; a progress report
+// within a stage has none.
+function progress(stage, text, loaded = 0, total = 0, bytes = null) {
+  postMessage({ type: "progress", stage, text, loaded, total, bytes });
 }
 
+// A failure the page can name in plain Japanese.
+class BootError extends Error {}
+
+// "no-cache": every start asks the server whether its copy is current, so a visit never mixes a new
+// manifest with an engine file the browser kept from before a deploy (the hash check below refuses
+// what still does not match).
 async function fetchWithProgress(url, stage, text) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  const response = await fetch(url, { cache: "no-cache" });
+  if (!response.ok) throw new BootError(`計算エンジンのファイルを取得できませんでした（${response.status}）。`);
   const total = Number(response.headers.get("content-length")) || 0;
   const reader = response.body.getReader();
   const chunks = [];
@@ -41,34 +54,25 @@ async function fetchWithProgress(url, stage, text) {
   return bytes;
 }
 
-// The engine's Python: json, the calculator package and tomllib, with two entry points.
-const ENGINE_PY = `
-import json
-import calculator
+// The engine's Python is calculator/_web.py, imported from the wheel. Its self-check does once
+// everything the worker does, so every module it needs is loaded (and, with the small standard library
+// python_stdlib.engine.zip, a missing one shows here and the worker boots again with the full one),
+// and a snapshot taken after it holds them all.
+function functionsOf(pyodide) {
+  const web = pyodide.pyimport("calculator._web");
+  return {
+    simulate: (text) => web.simulate(text),
+    openFile: (bytes, name) => {
+      pyodide.FS.writeFile("/tmp/opened-case", bytes);
+      return web.open_file("/tmp/opened-case", name);
+    },
+    openLink: (fragment) => web.open_link(fragment),
+  };
+}
 
-def _simulate(text):
-    try:
-        result = calculator.simulate(json.loads(text))
-    except calculator.InputError as error:
-        return json.dumps({"type": "invalid", "errors": [e.to_dict() for e in error.errors]}, ensure_ascii=False)
-    return json.dumps({"type": "result", "result": result.to_dict()}, ensure_ascii=False)
-
-def _parse_toml(text):
-    import tomllib
-    try:
-        return json.dumps({"type": "parsed", "case": tomllib.loads(text)}, ensure_ascii=False, default=str)
-    except tomllib.TOMLDecodeError as error:
-        return json.dumps({"type": "unreadable", "message": f"TOML として読めません（{error}）"}, ensure_ascii=False)
-`;
-
-// A self-check that touches every module the engine and the worker use: with the small stdlib
-// (python_stdlib.engine.zip), a missing module shows here, and the worker boots again with the full one.
-// Every scheme is read here, so a snapshot taken after it holds them all.
-const SELF_CHECK = `
-_parse_toml('scheme = "x"')
-for _id in calculator.scheme_ids():
-    _simulate(json.dumps({"scheme": _id, "items": []}))
-`;
+function selfCheck(pyodide) {
+  pyodide.runPython("import calculator._web\ncalculator._web.self_check()");
+}
 
 // Where a start spends its time, for bench/: moments (ms since the epoch, comparable with the page's
 // clock) at which each stage ended.
@@ -86,7 +90,12 @@ let startedFrom = "boot"; // "snapshot" when restored from this browser's saved 
 // so it holds nothing typed. It lives in this origin's Cache Storage under a key naming the Pyodide
 // version and the wheel's hash (a new release makes a new one and drops the old); the privacy page
 // says so, and its button deletes it.
-const SNAPSHOTS = "kaigo-ict-engine-snapshot";
+// The cache's name starts with this site's own prefix (storage.js): on a shared origin such as
+// USER.github.io, the privacy page clears only this site's storage, never another project's.
+const SITE_PATH = new URL("../", assets).pathname;
+const SNAPSHOTS = `kaigo-ict:${SITE_PATH}:engine-snapshot`;
+
+const SNAPSHOT_BYTES = 40e6; // about what a snapshot holds: its stage's deadline (read from this disk)
 
 function snapshotKey(manifest) {
   return new URL(`simulator/engine-${manifest.pyodide}-${manifest.wheel_sha256.slice(0, 16)}.snapshot`, assets).href;
@@ -98,14 +107,9 @@ function runtimeOptions(stdlib, extra = {}) {
   return options;
 }
 
-function functionsOf(pyodide) {
-  return { simulate: pyodide.globals.get("_simulate"), parseToml: pyodide.globals.get("_parse_toml") };
-}
-
 function startEngine(pyodide, wheelBytes) {
   pyodide.unpackArchive(wheelBytes, "wheel");
-  pyodide.runPython(ENGINE_PY);
-  pyodide.runPython(SELF_CHECK);
+  selfCheck(pyodide);
 }
 
 async function restore(manifest, wheel) {
@@ -119,16 +123,19 @@ async function restore(manifest, wheel) {
   }
   const saved = await cache.match(key);
   if (!saved) return null;
+  progress("runtime", "前回保存した起動状態から計算エンジンを起動しています", 0, 0, SNAPSHOT_BYTES);
+  const runtime = loadPyodide(runtimeOptions("engine", { _loadSnapshot: saved.arrayBuffer() }));
+  runtime.catch(() => {}); // awaited below
+  const wheelBytes = await wheel; // a wheel that fails its check fails the start, snapshot or not
   try {
-    progress("runtime", "前回保存した起動状態から計算エンジンを起動しています");
-    const pyodide = await loadPyodide(runtimeOptions("engine", { _loadSnapshot: saved.arrayBuffer() }));
+    const pyodide = await runtime;
     stageDone("runtime");
     // The snapshot holds Python's memory, not the file system: the package's files (the scheme
     // data among them) are unpacked again, as on a fresh boot.
-    pyodide.unpackArchive(await wheel, "wheel");
+    pyodide.unpackArchive(wheelBytes, "wheel");
     // The restored interpreter would repeat the saved random state: seed it anew.
     pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");
-    pyodide.runPython(SELF_CHECK);
+    selfCheck(pyodide);
     stageDone("engine");
     startedFrom = "snapshot";
     return pyodide;
@@ -153,15 +160,31 @@ function save(pyodide, manifest) {
   })().catch(() => {});
 }
 
+// The wheel as the manifest names it, or a BootError: one visit that got the new manifest with an
+// old wheel (a deploy half seen, a cache) must neither run the old engine nor save it as the new one.
+async function verifiedWheel(manifest) {
+  const bytes = await fetchWithProgress(new URL(`simulator/${manifest.wheel}`, assets), "engine", "計算エンジンを読み込んでいます");
+  // Cache Storage, and so a snapshot, exists only where crypto.subtle does (a secure context).
+  if (!self.crypto || !crypto.subtle) return bytes;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  if (hex !== manifest.wheel_sha256) {
+    throw new BootError("計算エンジンのファイルが、公開中の版と一致しません（サイトの更新の途中かもしれません）。");
+  }
+  return bytes;
+}
+
 async function boot() {
-  progress("runtime", "Python の実行環境を読み込んでいます");
-  const manifest = await fetch(new URL("simulator/manifest.json", assets)).then((response) => response.json());
+  progress("manifest", "Python の実行環境を読み込んでいます", 0, 0, 2000);
+  const response = await fetch(new URL("simulator/manifest.json", assets), { cache: "no-cache" });
+  if (!response.ok) throw new BootError(`計算エンジンの目録を取得できませんでした（${response.status}）。`);
+  const manifest = await response.json();
   stageDone("manifest");
-  const wheel = fetchWithProgress(new URL(`simulator/${manifest.wheel}`, assets), "engine", "計算エンジンを読み込んでいます");
+  const wheel = verifiedWheel(manifest);
   wheel.catch(() => {}); // awaited below
   const restored = await restore(manifest, wheel);
   if (restored) return functionsOf(restored);
-  progress("runtime", "Python の実行環境を読み込んでいます", 0, manifest.bytes);
+  progress("runtime", "Python の実行環境を読み込んでいます", 0, manifest.bytes, manifest.bytes);
   // The runtime and our wheel load side by side.
   const snapshots = Boolean(self.caches);
   const runtime = loadPyodide(runtimeOptions("engine", snapshots ? { _makeSnapshot: true } : {}));
@@ -171,15 +194,16 @@ async function boot() {
   try {
     pyodide = await runtime;
     stageDone("runtime");
-    progress("import", "計算エンジンを起動しています");
+    progress("import", "計算エンジンを起動しています", 0, 0, 0);
     startEngine(pyodide, wheelBytes);
     stageDone("engine");
   } catch {
     // The small standard library lacked something (or the runtime failed): once more, with all of it.
     stdlibInUse = "full";
-    progress("runtime", "Python の実行環境を読み込み直しています");
+    const full = Object.values(manifest.fallback || {}).reduce((a, b) => a + b, 0);
+    progress("runtime", "Python の実行環境を読み込み直しています", 0, 0, manifest.bytes + full);
     pyodide = await loadPyodide(runtimeOptions("full"));
-    progress("import", "計算エンジンを起動しています");
+    progress("import", "計算エンジンを起動しています", 0, 0, 0);
     startEngine(pyodide, wheelBytes);
     return functionsOf(pyodide);
   }
@@ -194,14 +218,21 @@ const engine = boot().then(
     return functions;
   },
   (error) => {
-    postMessage({ type: "boot-failed", message: String(error && error.message ? error.message : error) });
+    const text = error instanceof BootError ? error.message : "計算エンジンを起動できませんでした。";
+    postMessage({ type: "boot-failed", text });
     throw error;
   },
 );
 
+const ANSWERS = {
+  simulate: (functions, data) => functions.simulate(JSON.stringify(data.case)),
+  "open-file": (functions, data) => functions.openFile(new Uint8Array(data.bytes), String(data.name)),
+  "open-link": (functions, data) => functions.openLink(String(data.fragment)),
+};
+
 self.onmessage = async (event) => {
   const { id, type } = event.data || {};
-  if (type !== "simulate" && type !== "parse-toml") return;
+  if (!Object.hasOwn(ANSWERS, type)) return;
   let functions;
   try {
     functions = await engine;
@@ -209,12 +240,8 @@ self.onmessage = async (event) => {
     return; // boot-failed was posted; the page restarts the worker
   }
   try {
-    const answer =
-      type === "simulate"
-        ? JSON.parse(functions.simulate(JSON.stringify(event.data.case)))
-        : JSON.parse(functions.parseToml(event.data.text));
-    postMessage({ id, ...answer });
+    postMessage({ id, ...JSON.parse(ANSWERS[type](functions, event.data)) });
   } catch (error) {
-    postMessage({ id, type: "failed", message: String(error && error.message ? error.message : error) });
+    postMessage({ id, type: "failed", message: String(error && error.message ? error.message : error).slice(0, 300) });
   }
 };

@@ -28,6 +28,9 @@ const EXAMPLE = {
   ikkan_achieved: false,
   items: [{ category: "care_software", name: "（例）介護記録ソフト", amount_yen: "80万円", consumption_tax_yen: "8万円" }],
 };
+// What the form shows of a case; every other field of an opened case is kept as the file has it.
+const FORM_FIELDS = ["scheme", "ict_staff_fte", "ikkan_achieved", "higher_rate_conditions", "prior_subsidy_yen", "items"];
+const ROW_FIELDS = ["category", "name", "amount_yen", "consumption_tax_yen", "payment", "before_decision"];
 
 let formData = { schemes: [] };
 let anchors = {};
@@ -40,6 +43,15 @@ let debounceTimer = null;
 let latestTicket = 0;
 let restarts = 0;
 let formFilled = false; // main() has filled the form: a ready engine may calculate
+// The case as data: the last case opened (a file, a link, the example). The form changes only the
+// fields it shows; every other field is computed, saved and shared as it is.
+let opened = { scheme: "", items: [] };
+// For each control, what fillForm put in it and the file's own value: a control left as filled gives
+// back the file's value exactly (a number stays a number, an absent key stays absent).
+let filled = new WeakMap();
+let rowItems = new WeakMap(); // row -> the file's item behind it (absent for a row added in the page)
+let rowCount = 0; // makes each row's ids unique
+let conditionsFilled = null; // {checked: "a,b", present, value}
 
 const yen = (n) => `${Number(n).toLocaleString("ja-JP")}円`;
 const rateWords = (r) => {
@@ -72,8 +84,34 @@ function workerURL() {
   return blobURL;
 }
 
+// Every stage of the start has a deadline in proportion to what it loads (the bytes the worker names
+// for it, at a slow mobile line's 1 Mbit/s) plus time to compile and run: a fetch that never ends,
+// a worker killed while it starts or a runtime that never settles all end in a restart, and past
+// the restarts in a plain-Japanese message and the retry button, never in a page that waits forever.
+const DEADLINE_BASE_MS = 30_000;
+const SLOW_LINE_BYTES_PER_MS = 125;
+const WORKER_SCRIPT_BYTES = 300_000; // the worker's module and pyodide.mjs, before its first message
+const STAGE_WORDS = {
+  worker: "計算エンジンのプログラムの読み込み",
+  manifest: "計算エンジンの目録の読み込み",
+  runtime: "Python の実行環境の読み込み",
+  engine: "計算エンジンの読み込み",
+  import: "計算エンジンの起動",
+};
+let deadline = null;
+
+function armDeadline(stage, bytes) {
+  clearTimeout(deadline);
+  const scale = Number(window.__simulatorDeadlineScale) || 1; // tests shorten the wait
+  const words = STAGE_WORDS[stage] || "計算エンジンの準備";
+  deadline = setTimeout(
+    () => workerDied(`${words}が時間内に終わりませんでした。`),
+    scale * (DEADLINE_BASE_MS + bytes / SLOW_LINE_BYTES_PER_MS),
+  );
+}
+
 // The worker the page's head started (overrides/main.html), with what it said before this module ran;
-// a new one when there is none (or after a failure).
+// a new one when there is none (or after a failure). Requests not yet answered go to the new one.
 function startWorker(early = null) {
   ready = false;
   worker = early ? early.worker : new Worker(workerURL(), { type: "module" });
@@ -85,24 +123,51 @@ function startWorker(early = null) {
   runtimeText.textContent = "計算エンジンを準備しています…";
   runtimeBar.hidden = false;
   retryButton.hidden = true;
+  armDeadline("worker", WORKER_SCRIPT_BYTES);
+  for (const entry of pending.values()) {
+    entry.tries += 1;
+    worker.postMessage(entry.message);
+  }
   if (early) {
     for (const message of early.messages) onWorkerMessage(message);
     if (early.failed) workerDied("計算エンジンの読み込み中に問題が起きました。");
   }
 }
 
+function retry() {
+  restarts = 0;
+  if (worker) worker.terminate();
+  startWorker();
+}
+
+// Back online: a start that failed (or is stuck on a fetch made offline) is tried again at once.
+window.addEventListener("online", () => {
+  if (!ready) retry();
+});
+
 function workerDied(reason) {
-  for (const { reject } of pending.values()) reject(new Error(reason));
-  pending.clear();
+  clearTimeout(deadline);
+  for (const [id, entry] of pending) {
+    clearTimeout(entry.timer);
+    entry.timer = null;
+    if (entry.tries >= 2) {
+      // Asked of two workers and answered by neither: this request may itself be what stops them.
+      pending.delete(id);
+      entry.reject(new Error(reason));
+    }
+  }
   if (worker) worker.terminate();
   worker = null;
   ready = false;
-  if (restarts < 2) {
+  const offline = navigator.onLine === false;
+  const why = offline ? `${reason} インターネットにつながっていないようです。` : reason;
+  if (!offline && restarts < 2) {
     restarts += 1;
-    runtimeText.textContent = `${reason} 計算エンジンを起動し直しています…（入力した内容はそのままです）`;
     startWorker();
+    runtimeText.textContent = `${why} 計算エンジンを起動し直しています…（入力した内容はそのままです）`;
   } else {
-    runtimeText.textContent = `${reason} 「もう一度試す」を押してください。入力した内容はそのままです。`;
+    const automatic = offline ? "つながりしだい、自動でもう一度試します。" : "";
+    runtimeText.textContent = `${why} ${automatic}「もう一度試す」を押してください。入力した内容はそのままです。`;
     runtimeBar.hidden = true;
     retryButton.hidden = false;
   }
@@ -110,6 +175,7 @@ function workerDied(reason) {
 
 function onWorkerMessage(message) {
   if (message.type === "progress") {
+    if (message.bytes !== null && message.bytes !== undefined) armDeadline(message.stage, message.bytes);
     runtimeText.textContent = `${message.text}…`;
     if (message.total && message.loaded) {
       runtimeBar.max = message.total;
@@ -123,6 +189,7 @@ function onWorkerMessage(message) {
   }
   if (message.type === "ready") {
     ready = true;
+    clearTimeout(deadline);
     // For bench/: when each stage of the engine's start ended, in ms on this page's clock.
     window.__engineStages = Object.fromEntries(
       Object.entries(message.stages || {}).map(([stage, at]) => [stage, at - performance.timeOrigin]),
@@ -138,7 +205,7 @@ function onWorkerMessage(message) {
     return;
   }
   if (message.type === "boot-failed") {
-    workerDied("計算エンジンを起動できませんでした。");
+    workerDied(message.text || "計算エンジンを起動できませんでした。");
     return;
   }
   const waiting = pending.get(message.id);
@@ -162,19 +229,20 @@ function ask(message) {
     }
     const id = nextId++;
     // Sent at once, even while the runtime boots: the worker answers as soon as it can.
-    const entry = { resolve, reject, timer: null };
+    const entry = { resolve, reject, timer: null, tries: 1, message: { id, ...message } };
     if (ready) entry.timer = watchdog();
     pending.set(id, entry);
-    worker.postMessage({ id, ...message });
+    worker.postMessage(entry.message);
   });
 }
 
 // --- the form -----------------------------------------------------------------------------------
 
-function addRow(values = {}) {
+// A row for `values` (an item of the case file, or nothing for a new row), numbered `n` (from 0).
+// Building n rows is linear: a row is numbered and hinted once, and only a removal renumbers.
+function makeRow(values, n) {
   const row = itemTemplate.content.firstElementChild.cloneNode(true);
-  const n = itemsBox.children.length;
-  const uid = `sim-item-${Date.now().toString(36)}-${n}`;
+  const uid = `sim-item-${(rowCount += 1)}`;
   row.querySelectorAll("[data-name]").forEach((control) => {
     const name = control.dataset.name;
     control.id = `${uid}-${name}`;
@@ -185,9 +253,9 @@ function addRow(values = {}) {
     }
     const label = row.querySelector(`[data-for="${name}"]`);
     if (label) label.setAttribute("for", control.id);
-    if (control.type === "checkbox") control.checked = Boolean(values[name]);
-    else if (values[name] !== undefined && values[name] !== null) control.value = String(values[name]);
+    if (values) fillControl(control, values, name);
   });
+  if (values) rowItems.set(row, values);
   for (const name of ["category", "payment"]) {
     const hint = row.querySelector(`[data-hint="${name}"]`);
     hint.id = `${uid}-${name}-hint`;
@@ -202,31 +270,40 @@ function addRow(values = {}) {
     renumberRows();
     scheduleCalculation();
   });
-  itemsBox.appendChild(row);
-  renumberRows();
+  numberRow(row, n);
+  hintRow(row, schemeInfo(schemeSelect.value));
   return row;
 }
 
+function addRow() {
+  const row = makeRow(null, itemsBox.children.length);
+  itemsBox.appendChild(row);
+  return row;
+}
+
+function numberRow(row, n) {
+  row.querySelector(".sim-item__legend").textContent = `経費 ${n + 1}`;
+  row.querySelector(".sim-item__remove").setAttribute("aria-label", `この行を削除（経費 ${n + 1}）`);
+}
+
 function renumberRows() {
-  [...itemsBox.children].forEach((row, n) => {
-    row.querySelector(".sim-item__legend").textContent = `経費 ${n + 1}`;
-    row.querySelector(".sim-item__remove").setAttribute("aria-label", `この行を削除（経費 ${n + 1}）`);
-  });
-  updateHints();
+  [...itemsBox.children].forEach(numberRow);
+}
+
+function hintRow(row, scheme) {
+  if (!scheme) return;
+  const id = row.querySelector('[data-name="category"]').value;
+  const category = scheme.categories.find((c) => c.id === id);
+  row.querySelector('[data-hint="category"]').textContent = category
+    ? `${scheme.name}: ${category.counted ? "" : "対象外 – "}${category.title}。${category.hint}`
+    : "";
+  const payment = row.querySelector('[data-name="payment"]').value;
+  row.querySelector('[data-hint="payment"]').textContent = scheme.payments[payment] || "";
 }
 
 function updateHints() {
   const scheme = schemeInfo(schemeSelect.value);
-  if (!scheme) return;
-  itemsBox.querySelectorAll(".sim-item").forEach((row) => {
-    const id = row.querySelector('[data-name="category"]').value;
-    const category = scheme.categories.find((c) => c.id === id);
-    row.querySelector('[data-hint="category"]').textContent = category
-      ? `${scheme.name}: ${category.counted ? "" : "対象外 – "}${category.title}。${category.hint}`
-      : "";
-    const payment = row.querySelector('[data-name="payment"]').value;
-    row.querySelector('[data-hint="payment"]').textContent = scheme.payments[payment] || "";
-  });
+  itemsBox.querySelectorAll(".sim-item").forEach((row) => hintRow(row, scheme));
 }
 
 function showSchemeFields() {
@@ -245,50 +322,149 @@ function anyStaffValue() {
   return filled ? filled.value.trim() : "";
 }
 
-// The case, in the public case-file format; rowMap[n] is the row behind items[n].
+// --- the case as data ---------------------------------------------------------------------------
+
+const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+
+// Put the case's `key` into `control`, remembering what was put there and the file's own value.
+function fillControl(control, data, key) {
+  const present = has(data, key);
+  const value = present ? data[key] : undefined;
+  if (control.type === "checkbox") {
+    control.checked = value === true;
+    filled.set(control, { shown: control.checked, present, value });
+  } else {
+    if (control.tagName === "SELECT") {
+      if (present && value !== null) control.value = String(value);
+      else control.selectedIndex = 0;
+    } else {
+      control.value = present && value !== null ? String(value) : "";
+    }
+    filled.set(control, { shown: control.value, present, value });
+  }
+}
+
+// Write `control`'s value to the case's `key`: the file's value while the control is as it was
+// filled, else what is in it now (an empty box removes the key, as a key left out of a file).
+function readControl(control, data, key) {
+  const record = filled.get(control);
+  const now = control.type === "checkbox" ? control.checked : control.value;
+  if (record && record.shown === now) {
+    if (record.present) data[key] = record.value;
+    else delete data[key];
+  } else if (control.type === "checkbox") {
+    data[key] = now;
+  } else if (now.trim()) {
+    data[key] = now.trim();
+  } else {
+    delete data[key];
+  }
+}
+
+function conditionBoxes(schemeId) {
+  return [...document.querySelectorAll(`[data-scheme-only="${schemeId}"] .sim-condition`)];
+}
+
+// The case, in the public case-file format: the opened case with the form's fields written over it.
+// rowMap[n] is the row behind items[n].
 function readCase() {
+  const data = structuredClone(opened);
   const scheme = schemeSelect.value;
-  const data = { scheme };
+  data.scheme = scheme;
   const staff = staffInput(scheme);
-  if (staff && staff.value.trim()) data.ict_staff_fte = staff.value.trim();
-  data.ikkan_achieved = $("sim-ikkan").checked;
-  data.higher_rate_conditions = [
-    ...document.querySelectorAll(`[data-scheme-only="${scheme}"] .sim-condition:checked`),
-  ].map((input) => input.value);
-  const prior = $("sim-prior").value.trim();
-  if (prior) data.prior_subsidy_yen = prior;
+  if (staff) readControl(staff, data, "ict_staff_fte");
+  readControl($("sim-ikkan"), data, "ikkan_achieved");
+  const boxes = conditionBoxes(scheme);
+  if (boxes.length) {
+    const checked = boxes.filter((box) => box.checked).map((box) => box.value);
+    const record = conditionsFilled && conditionsFilled.scheme === scheme ? conditionsFilled : null;
+    if (record && record.checked === [...checked].sort().join(",")) {
+      if (record.present) data.higher_rate_conditions = record.value;
+      else delete data.higher_rate_conditions;
+    } else {
+      data.higher_rate_conditions = checked;
+    }
+  }
+  readControl($("sim-prior"), data, "prior_subsidy_yen");
   data.items = [];
   rowMap = [];
   itemsBox.querySelectorAll(".sim-item").forEach((row) => {
+    const base = rowItems.get(row);
     const value = (name) => row.querySelector(`[data-name="${name}"]`).value.trim();
-    if (!value("name") && !value("amount_yen") && !value("consumption_tax_yen")) return; // a blank row
-    const item = { category: value("category"), name: value("name"), amount_yen: value("amount_yen"), payment: value("payment") };
-    if (value("consumption_tax_yen")) item.consumption_tax_yen = value("consumption_tax_yen");
-    if (row.querySelector('[data-name="before_decision"]').checked) item.before_decision = true;
+    // A row added here and left blank is no expense yet; a row of the file is always kept.
+    if (!base && !value("name") && !value("amount_yen") && !value("consumption_tax_yen")) return;
+    const item = base ? structuredClone(base) : {};
+    for (const name of ROW_FIELDS) readControl(row.querySelector(`[data-name="${name}"]`), item, name);
+    if (!base) {
+      // A new row writes what the form shows, as before: category, name, amount and payment always.
+      for (const name of ["category", "name", "amount_yen", "payment"]) item[name] = value(name);
+      if (!item.before_decision) delete item.before_decision;
+    }
     data.items.push(item);
     rowMap.push(row);
   });
   return data;
 }
 
+// Fill the form from a case that the engine has read and checked (calculator/_web.py): only a whole,
+// valid case ever gets here, so the form never shows half of one.
 function fillForm(data) {
-  if (schemeInfo(data.scheme)) schemeSelect.value = data.scheme;
-  document.querySelectorAll(".sim-staff").forEach((input) => {
-    input.value = "";
-  });
-  const staff = staffInput(schemeSelect.value);
-  if (staff && data.ict_staff_fte !== undefined) staff.value = String(data.ict_staff_fte);
-  $("sim-ikkan").checked = Boolean(data.ikkan_achieved);
+  opened = structuredClone(data);
+  filled = new WeakMap();
+  rowItems = new WeakMap();
+  schemeSelect.value = schemeInfo(data.scheme) ? data.scheme : formData.schemes[0].id;
+  // One head count for the facility, whichever scheme's box shows it.
+  document.querySelectorAll(".sim-staff").forEach((input) => fillControl(input, data, "ict_staff_fte"));
+  fillControl($("sim-ikkan"), data, "ikkan_achieved");
+  const conditions = Array.isArray(data.higher_rate_conditions) ? data.higher_rate_conditions : [];
   document.querySelectorAll(".sim-condition").forEach((input) => {
-    input.checked =
-      input.closest("[data-scheme-only]").dataset.schemeOnly === schemeSelect.value &&
-      (data.higher_rate_conditions || []).includes(input.value);
+    input.checked = input.closest("[data-scheme-only]").dataset.schemeOnly === schemeSelect.value && conditions.includes(input.value);
   });
-  $("sim-prior").value = data.prior_subsidy_yen ? String(data.prior_subsidy_yen) : "";
-  itemsBox.innerHTML = "";
-  (data.items || []).forEach((item) => addRow(item));
+  conditionsFilled = {
+    scheme: schemeSelect.value,
+    checked: [...conditions].sort().join(","),
+    present: has(data, "higher_rate_conditions"),
+    value: data.higher_rate_conditions,
+  };
+  fillControl($("sim-prior"), data, "prior_subsidy_yen");
+  const rows = document.createDocumentFragment();
+  (Array.isArray(data.items) ? data.items : []).forEach((item, n) => rows.appendChild(makeRow(item, n)));
+  itemsBox.replaceChildren(rows);
   if (!itemsBox.children.length) addRow();
   showSchemeFields();
+}
+
+// The fields of the case that the form does not show, listed under it: they are computed and saved
+// as the file has them, and the user can see that they are there.
+function showKept(data) {
+  const box = $("sim-kept");
+  const list = $("sim-kept-list");
+  const shown = new Set(FORM_FIELDS);
+  if (!staffInput(data.scheme)) shown.delete("ict_staff_fte");
+  if (!conditionBoxes(data.scheme).length) shown.delete("higher_rate_conditions");
+  const entries = Object.keys(data)
+    .filter((key) => !shown.has(key))
+    .map((key) => [key, data[key]]);
+  (Array.isArray(data.items) ? data.items : []).forEach((item, n) => {
+    if (item && typeof item === "object") {
+      for (const key of Object.keys(item)) if (!ROW_FIELDS.includes(key)) entries.push([`経費 ${n + 1}: ${key}`, item[key]]);
+    }
+  });
+  const items = entries.slice(0, 50).map(([name, value]) => {
+    const li = document.createElement("li");
+    const code = document.createElement("code");
+    code.textContent = name;
+    const text = JSON.stringify(value) ?? "";
+    li.append(code, ` = ${text.length > 80 ? `${text.slice(0, 79)}…` : text}`);
+    return li;
+  });
+  if (entries.length > 50) {
+    const li = document.createElement("li");
+    li.textContent = `ほか ${entries.length - 50} 項目`;
+    items.push(li);
+  }
+  list.replaceChildren(...items);
+  box.hidden = !entries.length;
 }
 
 // --- errors at their fields ---------------------------------------------------------------------
@@ -352,6 +528,7 @@ function showErrors(errors) {
   }
   resultEmpty.hidden = true;
   resultBody.hidden = false;
+  showAmount(null);
   resultBody.innerHTML =
     `<div class="sim-invalid"><p><strong>入力を確かめてください。</strong>次の欄を直すと、結果が表示されます。</p>` +
     `<ul>${fields.join("")}${general.join("")}</ul></div>`;
@@ -374,6 +551,11 @@ function bar(subsidy, selfPay) {
     <rect x="${width(subsidy)}" y="0" height="8" width="${width(selfPay)}" class="sim-bar__self"></rect></svg>
     <p class="sim-bar__legend"><span class="sim-key sim-key--subsidy"></span>補助額
     <span class="sim-key sim-key--self"></span>自己負担額</p>`;
+}
+
+// The amount shown, machine-readable for tests and tools: empty while no amount is shown.
+function showAmount(amount) {
+  resultSection.dataset.subsidyYen = amount === null ? "" : String(amount);
 }
 
 function renderResult(result) {
@@ -402,7 +584,7 @@ function renderResult(result) {
   resultBody.innerHTML = `
     <p class="sim-scheme-name">${escapeHtml(result.scheme_name)}</p>
     <div class="sim-headline">
-      <p class="sim-big"><span>補助額</span> <strong id="sim-subsidy">${yen(result.subsidy_yen)}</strong></p>
+      <p class="sim-big"><span>補助額</span> <strong id="sim-subsidy" data-subsidy-yen="${result.subsidy_yen}">${yen(result.subsidy_yen)}</strong></p>
       <p class="sim-self"><span>自己負担額</span> <strong id="sim-self-pay">${yen(result.self_pay_yen)}</strong>
       <small>（経費の総額 ${yen(result.total_cost_yen)} − 補助額）</small></p>
     </div>
@@ -420,6 +602,7 @@ function renderResult(result) {
     <ol class="sim-steps">${steps}</ol>
     ${requirements ? `<h3>満たす必要のある要件</h3><ul>${requirements}</ul>` : ""}
     <div id="sim-others"></div>`;
+  showAmount(result.subsidy_yen);
 }
 
 async function renderOthers(data) {
@@ -452,9 +635,10 @@ async function renderOthers(data) {
 }
 
 async function calculate() {
-  if (!worker) return;
+  if (!worker || !formFilled) return;
   const ticket = ++latestTicket;
   const data = readCase();
+  showKept(data);
   let answer;
   try {
     answer = await ask({ type: "simulate", case: data });
@@ -472,6 +656,7 @@ async function calculate() {
     showErrors(answer.errors);
   } else {
     resultBody.hidden = false;
+    showAmount(null);
     resultBody.innerHTML = `<p class="sim-invalid">計算できませんでした（${escapeHtml(answer.message)}）。入力を見直すか、ページを読み込み直してください。</p>`;
   }
 }
@@ -492,11 +677,6 @@ function encodeCase(data) {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function decodeCase(text) {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
-}
-
 function saveCase() {
   const data = readCase();
   const blob = new Blob([`${JSON.stringify(data, null, 2)}\n`], { type: "application/json" });
@@ -509,24 +689,60 @@ function saveCase() {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
-async function loadCase(file) {
-  const text = await file.text();
-  let data;
-  try {
-    data = file.name.toLowerCase().endsWith(".toml") ? await parseToml(text) : JSON.parse(text);
-  } catch (error) {
-    $("sim-share-text").textContent = `ケースファイルを読めませんでした（${error.message}）。`;
-    return;
+// Say how an opening went: a sentence, and the engine's messages (the CLI's) under it.
+function tell(text, errors = []) {
+  const box = $("sim-share-text");
+  const list = document.createElement("ul");
+  for (const error of errors.slice(0, 20)) {
+    const li = document.createElement("li");
+    li.textContent = error.field ? `${error.field}: ${error.message}` : error.message;
+    list.appendChild(li);
   }
-  fillForm(data);
-  $("sim-share-text").textContent = `「${file.name}」を読み込みました。`;
-  scheduleCalculation(0);
+  if (errors.length > 20) {
+    const li = document.createElement("li");
+    li.textContent = `ほか ${errors.length - 20} 件`;
+    list.appendChild(li);
+  }
+  const sentence = document.createElement("p");
+  sentence.textContent = text;
+  box.replaceChildren(sentence, ...(errors.length ? [list] : []));
 }
 
-async function parseToml(text) {
-  const answer = await ask({ type: "parse-toml", text });
-  if (answer.type !== "parsed") throw new Error(answer.message || "TOML として読めません");
-  return answer.case;
+// Open a case (a file or a link) through the engine, which reads and checks it exactly as the CLI
+// does; the form changes only if the whole case is one it can hold.
+async function openCase(message, name) {
+  let answer;
+  try {
+    answer = await ask(message);
+  } catch {
+    tell(`${name}を読み込めませんでした（計算エンジンが止まりました）。準備ができてから、もう一度お試しください。`);
+    return false;
+  }
+  if (answer.type === "opened") {
+    // The amount of the case before is no longer the answer: none is shown until this one's is,
+    // and an answer still on its way for the case before is dropped.
+    latestTicket += 1;
+    showAmount(null);
+    resultBody.hidden = true;
+    resultEmpty.hidden = false;
+    fillForm(answer.case);
+    tell(`${name}を読み込みました。`);
+    scheduleCalculation(0);
+    return true;
+  }
+  if (answer.type === "refused") {
+    tell(`${name}を読み込めませんでした。入力はそのままです。`, answer.errors);
+  } else {
+    tell(`${name}を読み込めませんでした（${answer.message || answer.type}）。`);
+  }
+  return false;
+}
+
+async function loadCase(file) {
+  // No more than the engine would read: a larger file is refused by it, with the CLI's message.
+  const bytes = await file.slice(0, formData.max_case_bytes + 1).arrayBuffer();
+  tell(`「${file.name}」を読んでいます…`);
+  await openCase({ type: "open-file", name: file.name, bytes }, `「${file.name}」`);
 }
 
 function shareLink() {
@@ -547,20 +763,6 @@ async function main() {
   ]);
   formData = schemes;
   anchors = anchorMap;
-  const fromLink = /(?:^#|&)case=([^&]+)/.exec(window.location.hash);
-  if (fromLink) {
-    try {
-      fillForm(decodeCase(fromLink[1]));
-    } catch {
-      addRow();
-    }
-  } else {
-    // A first visit starts from an example, so that a result shows as soon as the engine is ready.
-    fillForm(EXAMPLE);
-  }
-  showSchemeFields();
-  formFilled = true;
-  scheduleCalculation(0); // queued in the worker until the engine is ready
   form.addEventListener("input", () => scheduleCalculation());
   form.addEventListener("change", (event) => {
     if (event.target === schemeSelect) showSchemeFields();
@@ -578,11 +780,9 @@ async function main() {
   });
   $("sim-share").addEventListener("click", shareLink);
   $("sim-print").addEventListener("click", () => window.print());
-  retryButton.addEventListener("click", () => {
-    restarts = 0;
-    startWorker();
-  });
+  retryButton.addEventListener("click", retry);
   if (!supported()) {
+    fillForm(EXAMPLE);
     runtimeText.textContent =
       "このブラウザでは試算を動かせません（WebAssembly か Web Worker が使えません）。新しい Chrome、Edge、Firefox、Safari でお試しください。";
     runtimeBar.hidden = true;
@@ -590,6 +790,24 @@ async function main() {
   }
   // For the tests: end the worker the way a crash would, without telling the page.
   window.__simulator = { kill: () => worker && worker.terminate() };
+  // A shared link's case (the case-file contract: "#case=" and the base64url of the case's JSON) is
+  // read by the engine like a file; until it has answered, the form waits, empty.
+  // A link pasted into this open page changes only the address's "#...": open it too.
+  window.addEventListener("hashchange", () => {
+    const pasted = /(?:^#|&)case=([^&]*)/.exec(window.location.hash);
+    if (pasted) openCase({ type: "open-link", fragment: pasted[1] }, "共有リンクの入力内容");
+  });
+  const fromLink = /(?:^#|&)case=([^&]*)/.exec(window.location.hash);
+  if (fromLink) {
+    tell("共有リンクの入力内容を読み込んでいます…");
+    const done = await openCase({ type: "open-link", fragment: fromLink[1] }, "共有リンクの入力内容");
+    if (!done) fillForm({ scheme: formData.schemes[0].id, items: [] });
+  } else {
+    // A first visit starts from an example, so that a result shows as soon as the engine is ready.
+    fillForm(EXAMPLE);
+  }
+  formFilled = true;
+  scheduleCalculation(0); // queued in the worker until the engine is ready
 }
 
 if (supported()) {
