@@ -1,4 +1,4 @@
-"""The command line: `python3 -m calculator schemes | simulate CASE [--json] | check [FILE...] | schema`.
+"""The command line: `python3 -m calculator schemes | simulate CASE [--json] | check [FILE...] | schema | new ID`.
 
 Exit codes (public contract): 0 done; 1 a scheme file fails `check`; 2 bad input (a case file
 that cannot be computed, an unknown scheme or command), always with a Japanese message that names
@@ -19,8 +19,9 @@ from calculator._amounts import format_yen
 from calculator._case import MAX_CASE_BYTES, read_case_file, scheme_id_of, too_large
 from calculator._figures import check_figures
 from calculator._keys import json_schema
-from calculator._registry import all_schemes, scheme_paths
+from calculator._registry import SCHEMES_DIR, all_schemes, scheme_paths
 from calculator._rules import rate_words
+from calculator._skeleton import TO_FILL, parse_new_id, skeleton, source_placeholder
 
 EXIT_OK: Final = 0
 EXIT_SCHEME_INVALID: Final = 1
@@ -46,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="結果を JSON で出力する")
     run.add_argument("--scheme-file", type=Path, help="同梱の制度の代わりに使う制度ファイル（.toml）")
     commands.add_parser("schema", help="制度ファイルの JSON Schema（エディタ用）を出力する")
+    new = commands.add_parser("new", help="新しい制度ファイルの下書きと原文の置き場所を作る")
+    new.add_argument("id", help="<都道府県>-<年度>（例: tochigi-2026）")
+    new.add_argument("--schemes-dir", type=Path, default=SCHEMES_DIR, help="制度ファイルを置くフォルダ")
+    new.add_argument("--sources-dir", type=Path, default=SCHEMES_DIR.parents[1] / "sources", help="原文の置き場所")
     check = commands.add_parser("check", help="制度ファイルを検証する（スキーマ、出典、引用、数字、アンカー）")
     check.add_argument("files", nargs="*", type=Path, help="同梱の制度に加えて検証するファイル")
     return parser
@@ -161,6 +166,26 @@ def _simulate(case_path: str, as_json: bool, scheme_file: Path | None) -> int:
     return EXIT_OK
 
 
+def _new(scheme_id: str, schemes_dir: Path, sources_dir: Path) -> int:
+    parsed = parse_new_id(scheme_id)
+    if parsed is None:
+        raise InputError(
+            [FieldError("id", f"「{scheme_id}」は <都道府県>-<年度> の形（例: tochigi-2026）にしてください")]
+        )
+    scheme_file, source_file = schemes_dir / f"{scheme_id}.toml", sources_dir / f"{scheme_id}.txt"
+    for existing in (scheme_file, source_file):
+        if existing.exists():
+            raise InputError([FieldError("id", f"「{existing}」がもうあります（上書きはしません）")])
+    schemes_dir.mkdir(parents=True, exist_ok=True)
+    sources_dir.mkdir(parents=True, exist_ok=True)
+    scheme_file.write_text(skeleton(scheme_id, parsed[1]), encoding="utf-8")
+    source_file.write_text(source_placeholder(scheme_id), encoding="utf-8")
+    print(f"作りました: {scheme_file}")
+    print(f"作りました: {source_file}")
+    print(f"次に: 原文を {source_file.name} に貼り、{TO_FILL} をすべて埋めて、python3 -m calculator check")
+    return EXIT_OK
+
+
 def _report(path: Path, problems: tuple[str, ...] | list[str]) -> None:
     print(f"NG {path.name}", file=sys.stderr)
     for problem in problems:
@@ -205,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "schemes":
             return _schemes(args.json)
+        if args.command == "new":
+            return _new(args.id, args.schemes_dir, args.sources_dir)
         if args.command == "schema":
             print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
             return EXIT_OK

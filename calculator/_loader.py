@@ -49,6 +49,7 @@ from calculator._scheme import (
     StaffBand,
 )
 from calculator._services import CARE_SERVICES
+from calculator._skeleton import TO_FILL
 from calculator._vocabulary import (
     ALTERNATIVE_RULES,
     ITEM_PARTS,
@@ -689,6 +690,17 @@ def _resolve(basis: Basis | None, raw: dict[str, Any], caveats: dict[str, Caveat
     return Basis(caveat.citation, caveat.id) if caveat else _PENDING
 
 
+def _left_to_fill(value: object, path: str) -> list[str]:
+    """Key paths whose text still holds the skeleton's 【要記入】 (python3 -m calculator new)."""
+    if isinstance(value, str):
+        return [path] if TO_FILL in value else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _left_to_fill(v, _join(path, str(k)))]
+    if isinstance(value, list):
+        return [p for n, v in enumerate(value) for p in _left_to_fill(v, f"{path}[{n}]")]
+    return []
+
+
 def load_scheme(path: Path | str) -> Scheme:
     """Read and validate one scheme file; SchemeError lists every problem with its key path."""
     path = Path(path)
@@ -706,6 +718,8 @@ def load_scheme(path: Path | str) -> Scheme:
 
 def _build(data: dict[str, Any], path: Path) -> Scheme:
     reader = _Reader(path.name)
+    for where in _left_to_fill(data, ""):
+        reader.problem(where, f"{TO_FILL}が残っています（原文にもとづいて埋めてください）")
     top = reader.table(data, "", *keys_at(""))
     if top.get("schema_version") != SCHEMA_VERSION:
         reader.problem("schema_version", f"{SCHEMA_VERSION} が必要です")
