@@ -100,3 +100,44 @@ def test_the_header_form_opens_the_search_page_and_the_query_is_never_sent(page:
 def test_only_the_article_is_indexed_not_header_navigation_or_footer(page: Any, base_url: str, query: str) -> None:
     assert site_results(page, base_url, query) == []
     assert "見つかりませんでした" in page.locator("#search-status").inner_text()
+
+
+def _timed_search(page: Any, query: str) -> float:
+    """Milliseconds from asking for `query` (the page and Pagefind already loaded) to its results shown."""
+    return float(
+        page.evaluate(
+            """q => new Promise(done => {
+              const status = document.getElementById('search-status');
+              const start = performance.now();
+              new MutationObserver((_, observer) => {
+                if (!status.textContent.startsWith('「' + q + '」')) return;
+                observer.disconnect();
+                done(performance.now() - start);
+              }).observe(status, { childList: true, characterData: true, subtree: true });
+              location.hash = 'q=' + encodeURIComponent(q);
+            })""",
+            query,
+        )
+    )
+
+
+@pytest.mark.parametrize("query", [" ".join(["a"] * 50), " ".join(["i"] * 50), "a i e o u c t m l g p q r s 1 2 3"])
+def test_many_repeated_words_are_answered_well_under_a_second(page: Any, base_url: str, query: str) -> None:
+    site_results(page, base_url, "介護")  # Pagefind loaded once, as after a first search
+    assert _timed_search(page, query) < 1000
+
+
+@pytest.mark.parametrize("query", ["ict m", "t", "schemes 県", "schemes t", "ict a"])
+def test_the_excerpts_show_the_text_with_the_words_marked_and_nothing_else(
+    page: Any, base_url: str, query: str
+) -> None:
+    assert site_results(page, base_url, query)
+    excerpts = page.locator("#search-results p").evaluate_all(
+        "ps => ps.map(p => ({ text: p.textContent, html: p.innerHTML, "
+        "marks: Array.from(p.querySelectorAll('mark')).map(m => m.textContent) }))"
+    )
+    words = set(query.split())
+    for shown in excerpts:
+        assert "mark>" not in shown["text"] and "&lt;" not in shown["text"] and "&amp;" not in shown["text"]
+        assert shown["marks"] and {m.lower() for m in shown["marks"]} <= words
+        assert "<mark><mark>" not in shown["html"] and shown["html"].count("<mark>") == len(shown["marks"])

@@ -51,22 +51,44 @@
     });
   }
 
+  // At most this many distinct words of a query are used: each costs a pass over every candidate.
+  var MAX_WORDS = 10;
+
+  function queryWords(query) {
+    var words = [];
+    normalise(query).split(/\s+/).forEach(function (word) {
+      if (word && words.indexOf(word) === -1 && words.length < MAX_WORDS) words.push(word);
+    });
+    return words;
+  }
+
+  // A piece of the text around the first word, escaped, with every word marked in one pass over it
+  // (marking word after word would mark inside the <mark> tags already written).
   function excerpt(text, words) {
-    var plain = normalise(text);
+    var shown = text.normalize("NFKC");
+    var plain = shown.toLowerCase();
     var at = plain.indexOf(words[0]);
     var start = Math.max(0, at - 40);
-    var piece = text.normalize("NFKC").slice(start, start + 120);
-    var html = escapeHtml(piece);
-    words.forEach(function (word) {
-      var escaped = escapeHtml(word).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      html = html.replace(new RegExp(escaped, "gi"), function (m) { return "<mark>" + m + "</mark>"; });
-    });
-    return (start > 0 ? "…" : "") + html + (start + 120 < text.length ? "…" : "");
+    var piece = shown.slice(start, start + 120);
+    var longestFirst = words.slice().sort(function (a, b) { return b.length - a.length; });
+    var pattern = new RegExp(longestFirst.map(function (w) {
+      return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }).join("|"), "gi");
+    var html = "";
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(piece)) !== null) {
+      if (!match[0]) { pattern.lastIndex++; continue; }
+      html += escapeHtml(piece.slice(last, match.index)) + "<mark>" + escapeHtml(match[0]) + "</mark>";
+      last = match.index + match[0].length;
+    }
+    html += escapeHtml(piece.slice(last));
+    return (start > 0 ? "…" : "") + html + (start + 120 < shown.length ? "…" : "");
   }
 
   async function run(query) {
     var ticket = ++latest;
-    var words = normalise(query).split(/\s+/).filter(Boolean);
+    var words = queryWords(query);
     list.innerHTML = "";
     if (!words.length) {
       status.textContent = "";
@@ -80,7 +102,7 @@
       await pagefind.options({ noWorker: true });
       await pagefind.init();
     }
-    var found = await pagefind.search(searchTerms(query));
+    var found = await pagefind.search(searchTerms(words.join(" ")));
     var results = found.results.slice(0, 200);
     var data = await Promise.all(results.map(function (r) { return r.data(); }));
     if (ticket !== latest) return;
