@@ -64,7 +64,9 @@ def test_the_page_cuts_a_query_exactly_as_the_build_cuts_the_pages(page: Any, ba
     rng = random.Random(8)
     alphabet = "あいうアイウー介護費用額abcXYZ0123456789-.,、。・（）　 Ｗｉ"
     samples = SAMPLES + ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(200)]
-    from_page = page.evaluate("samples => samples.map(s => window.searchTerms(s))", samples)
+    from_page = page.evaluate(
+        "async samples => { await window.searchWords.load(); return samples.map(s => window.searchTerms(s)); }", samples
+    )
     assert from_page == [search_terms(s) for s in samples]
 
 
