@@ -115,7 +115,8 @@ class _Blocks(HTMLParser):
 
 
 PAGES: list[tuple[str, str, str]] = []  # (url, title, article html)
-# 原文 pages (the source documents, sources/…): searchable, but ranked after the guide's own pages.
+# 原文 pages (the source documents, sources/…) are not indexed: their records moved a query of the
+# documents' own words (標準仕様) out of the top 5 of the guide's pages, measured.
 SOURCE_PAGES: Final = "sources/"
 _BODY = re.compile(r"<div data-pagefind-body>(.*)</div>\s*</article>", re.S)
 
@@ -127,7 +128,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     match = _BODY.search(output)
-    if match:
+    if match and not page.url.startswith(SOURCE_PAGES):
         # 「茨城県 令和5年度 › 補助の要件」: results from two schemes must not look alike.
         title = f"{page.parent.title} › {page.title}" if page.parent and page.parent.title else page.title or ""
         PAGES.append((page.url, title, match.group(1)))
@@ -146,8 +147,6 @@ def records() -> list[dict[str, object]]:
                 continue
             href = f"{url}#{block.anchor}" if block.anchor else url
             meta = {"title": title, "section": heading, "text": text, "href": href}
-            if url.startswith(SOURCE_PAGES):
-                meta["source"] = "1"
             found.append(
                 {
                     "url": f"{url}?block={n}",  # Pagefind keeps one record per URL: each block needs its own

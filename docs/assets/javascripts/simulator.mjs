@@ -31,6 +31,7 @@ const EXAMPLE = {
 
 let formData = { schemes: [] };
 let anchors = {};
+let quotes = {}; // "<anchor>\n<quote>" -> the quote's place in its 原文 page (assets/quotes.json)
 let worker = null;
 let ready = false;
 let nextId = 1;
@@ -362,7 +363,9 @@ function showErrors(errors) {
 function citeLink(citation) {
   const target = anchors[citation.anchor];
   const label = `出典: ${escapeHtml(citation.clause)}`;
-  return target ? `<a class="clause-cite" href="${new URL(target, siteRoot).href}">${label}</a>` : label;
+  const source = quotes[`${citation.anchor}\n${citation.quote}`];
+  const original = source ? ` <a class="source-quote-link" href="${new URL(source, siteRoot).href}">原文</a>` : "";
+  return (target ? `<a class="clause-cite" href="${new URL(target, siteRoot).href}">${label}</a>` : label) + original;
 }
 
 function bar(subsidy, selfPay) {
@@ -541,12 +544,14 @@ function shareLink() {
 // --- start --------------------------------------------------------------------------------------
 
 async function main() {
-  const [schemes, anchorMap] = await Promise.all([
+  const [schemes, anchorMap, quoteMap] = await Promise.all([
     fetch(new URL("simulator/schemes.json", assets)).then((r) => r.json()),
     fetch(new URL("anchors.json", assets)).then((r) => r.json()),
+    fetch(new URL("quotes.json", assets)).then((r) => r.json()),
   ]);
   formData = schemes;
   anchors = anchorMap;
+  quotes = quoteMap;
   const fromLink = /(?:^#|&)case=([^&]+)/.exec(window.location.hash);
   if (fromLink) {
     try {
