@@ -15,8 +15,8 @@ Runs before scheme_pages.py: the back-links are ``cite:`` links, which that hook
 from __future__ import annotations
 
 import hashlib
-import itertools
 import html
+import itertools
 import json
 import posixpath
 import re
