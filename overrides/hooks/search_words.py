@@ -34,6 +34,7 @@ _KATAKANA: Final = "\u30a1-\u30fa\u30fc"  # katakana letters and the long vowel 
 _WORD_END_LONG_VOWEL: Final = re.compile(f"ー+(?![{_KATAKANA}])")
 _DASH_AS_LONG_VOWEL: Final = re.compile("(?<=[\u30a1-\u30fa])[-\u2010\u2011\u2013\u2212]")  # ルータ- as ルーター
 _LATIN: Final = re.compile(r"[0-9a-z]")
+_MAN: Final = re.compile(r"(?<![0-9,.])([0-9]+)万")  # 40万(円) as 400,000(円), as the documents write both
 
 
 def fold(text: str) -> str:
@@ -41,7 +42,14 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = _HIRAGANA.sub(lambda m: chr(ord(m.group()) + 0x60), text)
     text = unicodedata.normalize("NFC", _MARKS.sub("", unicodedata.normalize("NFD", text)))
-    return _WORD_END_LONG_VOWEL.sub("", _DASH_AS_LONG_VOWEL.sub("ー", text.translate(_SMALL)))
+    text = _WORD_END_LONG_VOWEL.sub("", _DASH_AS_LONG_VOWEL.sub("ー", text.translate(_SMALL)))
+    return _MAN.sub(lambda m: man(m.group(1)), text)
+
+
+def man(digits: str) -> str:
+    """「40」 (万) -> 「400,000」: in strings, so that no number is too large for either side."""
+    value = digits.lstrip("0")
+    return f"{int(value + '0000'):,}" if value else "0"
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,7 @@ def test_the_excerpts_show_the_text_with_the_words_marked_and_nothing_else(
 # questions 5 %, typos 0 %, services and years 40 %), 91.7 % after. The issue asks for 95 %; the misses
 # left are rankings (「タブレット」 finds the FAQ and 茨城 before 山口's expenses page) and two pages
 # whose words sit only in worked examples, which are not indexed. The bar below is what holds now.
-EVERYDAY_RECALL = 0.90
+EVERYDAY_RECALL = 0.92
 
 
 def test_there_are_80_everyday_queries_of_every_kind() -> None:

@@ -37,17 +37,8 @@ def test_a_quote_clicked_on_a_guide_page_lands_highlighted_on_the_source_page(
     context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(base_url + "ibaraki-2023/rate-cap/")
-    link = page.locator("a.source-quote-link").first
-    quote_id = link.get_attribute("href").split("#", 1)[1].split(":~:", 1)[0]
-    link.click()
-    page.wait_for_url("**/sources/ibaraki-2023-betsuhyo/**")
-    cited = page.locator(".source-quote.is-cited")
-    assert cited.count() >= 1
-    assert quote_id in cited.first.get_attribute("data-quotes")
-    assert cited.first.is_visible()
-    box = cited.first.bounding_box()
-    assert box is not None and 0 <= box["y"] < 800
-    assert page.evaluate("getComputedStyle(document.querySelector('.is-cited')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    _lands_highlighted(page, page.locator("a.source-quote-link").first)
+    assert "/sources/ibaraki-2023-betsuhyo/" in page.url
     context.close()
 
 
@@ -59,3 +50,32 @@ def test_the_build_fails_on_a_quote_it_cannot_anchor(tmp_path: Path) -> None:
     done = build(project, tmp_path / "site")
     assert done.returncode != 0
     assert "原文に置けない引用があります" in done.stderr
+
+
+def _lands_highlighted(page: Any, link: Any) -> None:
+    quote_id = link.get_attribute("href").split("#", 1)[1].split(":~:", 1)[0]
+    link.click()
+    page.wait_for_url("**/sources/**")
+    cited = page.locator(".source-quote.is-cited")
+    cited.first.wait_for()
+    assert quote_id in cited.first.get_attribute("data-quotes")
+    box = cited.first.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and 0 <= box["y"] < viewport["height"], "the quote is scrolled into view"
+    assert page.evaluate("getComputedStyle(document.querySelector('.is-cited')).backgroundColor") != "rgba(0, 0, 0, 0)"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_citation_in_the_simulators_steps_lands_on_its_highlighted_quote(
+    browser: Any, base_url: str, width: int
+) -> None:
+    from tests.site.test_simulator import open_simulator
+
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    open_simulator(page, base_url)
+    links = page.locator("#sim-result-body li a.source-quote-link")
+    links.first.wait_for()
+    assert links.count() >= 3
+    _lands_highlighted(page, links.first)
+    context.close()

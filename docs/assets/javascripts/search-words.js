@@ -19,6 +19,7 @@
   var PARTICLE = new RegExp("(?<=[^" + HIRAGANA + "])(?:から|まで|には|では|とは|って|は|を|が|に|で|と|も|へ|や|の(?![0-9]))(?=[^" + HIRAGANA + "]|$)", "g");
   var LAST_PARTICLE = new RegExp("(?<=[^" + HIRAGANA + "])[はをがにでともへのかねよ]$");
   var MAX_WORDS = 10; // each word costs a pass over every candidate
+  var MAN = /(?<![0-9,.])([0-9]+)万/g; // 40万(円) as 400,000(円), as the documents write both
 
   var data = null;
   var pattern = null;
@@ -53,13 +54,37 @@
     return text.replace(/(?<=[\u30a1-\u30fa])[-\u2010\u2011\u2013\u2212]/g, "ー"); // ルータ- as ルーター
   }
 
+  // 「40」 (万) -> 「400,000」: in strings, so that no number is too large for either side.
+  function man(match, digits) {
+    var value = digits.replace(/^0+/, "");
+    return value ? (value + "0000").replace(/\B(?=(\d{3})+(?!\d))/g, ",") : "0";
+  }
+
   function fold(text) {
-    return foldChars(text).replace(WORD_END_LONG_VOWEL, "");
+    return foldChars(text).replace(WORD_END_LONG_VOWEL, "").replace(MAN, man);
   }
 
   function canonical(text) {
     var folded = fold(text);
     return pattern ? folded.replace(pattern, function (m) { return table.get(m); }) : folded;
+  }
+
+  // Replaces each match of `regex` in the mapped characters, the new ones mapped to the match's range.
+  function substitute(chars, regex, replacement) {
+    var text = chars.map(function (ch) { return ch.c; }).join("");
+    var out = [];
+    var last = 0;
+    text.replace(regex, function () {
+      var m = arguments[0];
+      var at = arguments[arguments.length - 2];
+      out.push.apply(out, chars.slice(last, at));
+      Array.from(replacement.apply(null, arguments)).forEach(function (f) {
+        out.push({ c: f, start: chars[at].start, end: chars[at + m.length - 1].end });
+      });
+      last = at + m.length;
+      return m;
+    });
+    return out.concat(chars.slice(last));
   }
 
   // 「社会」 -> "j793e4f1a": Pagefind's own word splitting must not cut the pieces again.
@@ -122,20 +147,9 @@
       for (var k = n + 1; k < chars.length && chars[k].c === "ー"; k++);
       return k < chars.length && /[\u30a1-\u30fa]/.test(chars[k].c);
     });
-    var folded = chars.map(function (ch) { return ch.c; }).join("");
-    if (!pattern) return { text: folded, chars: chars };
-    var out = [];
-    var last = 0;
-    folded.replace(pattern, function (m, at) {
-      out.push.apply(out, chars.slice(last, at));
-      Array.from(table.get(m)).forEach(function (f) {
-        out.push({ c: f, start: chars[at].start, end: chars[at + m.length - 1].end });
-      });
-      last = at + m.length;
-      return m;
-    });
-    out.push.apply(out, chars.slice(last));
-    return { text: out.map(function (ch) { return ch.c; }).join(""), chars: out };
+    chars = substitute(chars, MAN, man);
+    if (pattern) chars = substitute(chars, pattern, function (m) { return table.get(m); });
+    return { text: chars.map(function (ch) { return ch.c; }).join(""), chars: chars };
   }
 
   function escapeHtml(text) {

@@ -50,9 +50,9 @@
       var page = d.meta.href.split("#")[0];
       if (!byPage.has(page)) {
         var title = words.canonical(d.meta.title);
-        // A page whose title names every word is about them (「2回目以降の補助」 for 2回目).
-        var about = found.every(function (w) { return title.indexOf(w.word) !== -1; });
-        byPage.set(page, { title: d.meta.title, score: 0, boost: about ? 2 : 1, sections: [], source: !!d.meta.source });
+        // A page whose title names the words is about them (「2回目以降の補助」 for 2回目).
+        var named = found.filter(function (w) { return title.indexOf(w.word) !== -1; }).length;
+        byPage.set(page, { title: d.meta.title, score: 0, boost: 1 + named / found.length, sections: [], source: !!d.meta.source });
       }
       var entry = byPage.get(page);
       entry.score = Math.max(entry.score, results[n].score * entry.boost);

@@ -14,10 +14,14 @@ document.addEventListener("submit", function (event) {
 function highlightCitedQuote() {
   document.querySelectorAll(".source-quote.is-cited").forEach(function (el) { el.classList.remove("is-cited"); });
   var id = decodeURIComponent(window.location.hash.slice(1));
-  if (!id || !document.getElementById(id)) return;
+  var anchor = id && document.getElementById(id);
+  if (!anchor || !anchor.classList.contains("source-anchor")) return;
   document.querySelectorAll(".source-quote[data-quotes]").forEach(function (el) {
     if (el.dataset.quotes.split(" ").indexOf(id) !== -1) el.classList.add("is-cited");
   });
+  // The browser's own jump can be undone by a text fragment matched elsewhere or by late layout.
+  var cited = document.querySelector(".source-quote.is-cited");
+  if (cited) cited.scrollIntoView({ block: "center" });
 }
 window.addEventListener("hashchange", highlightCitedQuote);
 highlightCitedQuote();
