@@ -115,8 +115,9 @@ class _Blocks(HTMLParser):
 
 
 PAGES: list[tuple[str, str, str]] = []  # (url, title, article html)
-# 原文 pages (the source documents, sources/…) are not indexed: their records moved a query of the
-# documents' own words (標準仕様) out of the top 5 of the guide's pages, measured.
+# 原文 pages (the source documents, sources/…) get an index of their own (pagefind-sources/), searched
+# after the guide's: in one index their records moved a query of the documents' own words (標準仕様)
+# out of the guide's top 5, measured; apart, they cannot change how the guide's pages rank.
 SOURCE_PAGES: Final = "sources/"
 _BODY = re.compile(r"<div data-pagefind-body>(.*)</div>\s*</article>", re.S)
 
@@ -128,16 +129,19 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     match = _BODY.search(output)
-    if match and not page.url.startswith(SOURCE_PAGES):
+    if match:
         # 「茨城県 令和5年度 › 補助の要件」: results from two schemes must not look alike.
         title = f"{page.parent.title} › {page.title}" if page.parent and page.parent.title else page.title or ""
         PAGES.append((page.url, title, match.group(1)))
     return output
 
 
-def records() -> list[dict[str, object]]:
+def records(sources: bool = False) -> list[dict[str, object]]:
+    """The guide's records, or (sources=True) those of the 原文 pages."""
     found = []
     for url, title, body in PAGES:
+        if url.startswith(SOURCE_PAGES) != sources:
+            continue
         parser = _Blocks()
         parser.feed(body)
         for n, block in enumerate(parser.blocks):
@@ -190,6 +194,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     if not items:
         raise PluginError("検索の索引に入れるページがありません")
     _write(items, Path(config.site_dir) / "pagefind")
+    sources = records(sources=True)
+    if sources:
+        _write(sources, Path(config.site_dir) / "pagefind-sources")
     words = Path(config.site_dir) / "assets" / "search-words.json"
     words.write_text(json.dumps(browser_words(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
@@ -198,6 +205,8 @@ def browser_words() -> dict[str, object]:
     """What search-words.js needs: the dictionary, the pages to suggest, the schemes' years."""
     pages = []
     for url, title, body in PAGES:
+        if url.startswith(SOURCE_PAGES):
+            continue  # the header suggests the guide's pages
         parser = _Blocks()
         parser.feed(body)
         headings = {b.anchor: re.sub(r"\s+", " ", html.unescape(b.heading)).strip() for b in parser.blocks if b.anchor}

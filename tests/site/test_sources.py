@@ -79,3 +79,12 @@ def test_a_citation_in_the_simulators_steps_lands_on_its_highlighted_quote(
     assert links.count() >= 3
     _lands_highlighted(page, links.first)
     context.close()
+
+
+def test_source_pages_are_searchable_but_ranked_after_the_guide(page: Any, base_url: str) -> None:
+    from tests.site.search_eval import site_results
+
+    results = site_results(page, base_url, "研究開発品")
+    assert "sources/ibaraki-2023-betsuhyo/" in results and "sources/yamaguchi-2022-gaiyo/" in results
+    guide = [r for r in results if not r.startswith("sources/")]
+    assert guide and max(results.index(g) for g in guide) < results.index("sources/ibaraki-2023-betsuhyo/")

@@ -17,6 +17,7 @@
   var note = document.getElementById("search-note");
   var list = document.getElementById("search-results");
   var pagefind = null;
+  var sources = null; // the 原文 pages' own index, searched after the guide's
   var latest = 0;
   var MAX_FALLBACK_WORDS = 5; // the fallback tries subsets of at most this many words
 
@@ -34,11 +35,17 @@
     return (start > 0 ? "…" : "") + html + (start + 120 < shown.length ? "…" : "");
   }
 
-  // Pages whose sections contain every word, best first; the site's original documents (原文) after
-  // the guide's own pages.
+  // Pages whose sections contain every word, best first; the source documents (原文) after the
+  // guide's own pages, from their own index.
   async function pagesWith(found) {
-    var result = await pagefind.search(found.map(function (w) { return words.terms(w.word); }).join(" "));
-    var results = result.results.slice(0, 200);
+    var guide = await pagesIn(pagefind, found);
+    var original = sources ? await pagesIn(sources, found) : [];
+    return guide.concat(original);
+  }
+
+  async function pagesIn(index, found) {
+    var result = await index.search(found.map(function (w) { return words.terms(w.word); }).join(" "));
+    var results = result.results.slice(0, 100); // each costs a fetch of its fragment
     var data = await Promise.all(results.map(function (r) { return r.data(); }));
     var byPage = new Map();
     data.forEach(function (d, n) {
@@ -52,16 +59,14 @@
         var title = words.canonical(d.meta.title);
         // A page whose title names the words is about them (「2回目以降の補助」 for 2回目).
         var named = found.filter(function (w) { return title.indexOf(w.word) !== -1; }).length;
-        byPage.set(page, { title: d.meta.title, score: 0, boost: 1 + named / found.length, sections: [], source: !!d.meta.source });
+        byPage.set(page, { title: d.meta.title, score: 0, boost: 1 + named / found.length, sections: [] });
       }
       var entry = byPage.get(page);
       entry.score = Math.max(entry.score, results[n].score * entry.boost);
       var seen = entry.sections.some(function (s) { return s.meta.href === d.meta.href; });
       if (!seen && entry.sections.length < 3) entry.sections.push(d);
     });
-    return Array.from(byPage.entries()).sort(function (a, b) {
-      return (a[1].source - b[1].source) || (b[1].score - a[1].score);
-    });
+    return Array.from(byPage.entries()).sort(function (a, b) { return b[1].score - a[1].score; });
   }
 
   // Subsets of the words, most words first, then the longest (a long word says more than a short one).
@@ -122,6 +127,15 @@
     lines.forEach(function (line) { note.appendChild(line); });
   }
 
+  async function start(at) {
+    var index = await import(new URL("pagefind.js", at).href);
+    // On this page's thread, not in Pagefind's worker: a worker started from a URL gets no
+    // Content-Security-Policy on GitHub Pages, and the query must stay under the page's.
+    await index.options({ noWorker: true });
+    await index.init();
+    return index;
+  }
+
   async function run(query) {
     var ticket = ++latest;
     list.innerHTML = "";
@@ -138,11 +152,8 @@
       return;
     }
     if (!pagefind) {
-      pagefind = await import(new URL("pagefind.js", bundle).href);
-      // On this page's thread, not in Pagefind's worker: a worker started from a URL gets no
-      // Content-Security-Policy on GitHub Pages, and the query must stay under the page's.
-      await pagefind.options({ noWorker: true });
-      await pagefind.init();
+      pagefind = await start(bundle);
+      sources = await start(new URL("../pagefind-sources/", bundle)).catch(function () { return null; });
     }
     var used = found;
     var pages = await pagesWith(found);
