@@ -87,7 +87,8 @@
     var kept = found.filter(function (w) {
       var year = fiscalYear(w.typed);
       if (year === null || schemes.some(function (s) { return s.year === year; })) return true;
-      notes.push(w.typed + "（令和" + (year - 2018) + "年度）");
+      var label = "令和" + (year - 2018) + "年度";
+      notes.push(w.typed === label ? label : w.typed + "（" + label + "）");
       return false;
     });
     return { kept: kept, notes: notes, schemes: schemes };
@@ -104,7 +105,7 @@
     return relative === undefined ? null : current + relative;
   }
 
-  function showNote(years, dropped, kept) {
+  function showNote(years, all, dropped, kept) {
     note.textContent = "";
     var lines = [];
     if (years.notes.length) {
@@ -121,7 +122,7 @@
     }
     if (dropped.length) {
       var q = document.createElement("p");
-      q.textContent = quoted(dropped.concat(kept)) + "をすべて含むページはありませんでした。" + quoted(kept) + "を含むページを表示しています。";
+      q.textContent = quoted(all) + "をすべて含むページはありませんでした。" + quoted(kept) + "を含むページを表示しています。";
       lines.push(q);
     }
     lines.forEach(function (line) { note.appendChild(line); });
@@ -148,7 +149,7 @@
     if (!found.length) {
       if (ticket !== latest) return;
       status.textContent = query.trim() ? "「" + query + "」を含むページは見つかりませんでした。" : "";
-      showNote(years, [], []);
+      showNote(years, [], [], []);
       return;
     }
     if (!pagefind) {
@@ -165,7 +166,7 @@
       }
     }
     if (ticket !== latest) return;
-    showNote(years, pages.length ? found.filter(function (w) { return used.indexOf(w) === -1; }) : [], used);
+    showNote(years, found, pages.length ? found.filter(function (w) { return used.indexOf(w) === -1; }) : [], used);
     status.textContent = pages.length
       ? "「" + query + "」を含むページが " + pages.length + " 件見つかりました。"
       : "「" + query + "」を含むページは見つかりませんでした。言葉を短くするか、別の言い方で試してください。";
