@@ -547,7 +547,7 @@ async function main() {
   const [schemes, anchorMap, quoteMap] = await Promise.all([
     fetch(new URL("simulator/schemes.json", assets)).then((r) => r.json()),
     fetch(new URL("anchors.json", assets)).then((r) => r.json()),
-    fetch(new URL("quotes.json", assets)).then((r) => r.json()),
+    fetch(new URL("quotes.json", assets)).then((r) => r.json()).catch(() => ({})), // 原文 links are a help, not a need
   ]);
   formData = schemes;
   anchors = anchorMap;
