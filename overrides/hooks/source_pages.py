@@ -14,6 +14,7 @@ Runs before scheme_pages.py: the back-links are ``cite:`` links, which that hook
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import itertools
@@ -59,8 +60,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             if stem not in STATE.documents:
                 STATE.documents[stem] = SourceDocument(stem, document.title, document.publisher, scheme)
         for citation in _citations(scheme):
-            stem = citation.clause.document.source.stem if citation.clause.document.source else ""
-            STATE.documents[stem].cite(citation)
+            source = citation.clause.document.source
+            if source is not None:  # a document without its text is reported by `check`
+                STATE.documents[source.stem].cite(citation)
     problems = [p for d in STATE.documents.values() for p in d.place_quotes()]
     if problems:
         raise PluginError("原文に置けない引用があります:\n" + "\n".join(problems))
@@ -157,7 +159,8 @@ class SourceDocument:
     def markdown(self) -> str:
         scheme = self.scheme
         head = (
-            f"| | |\n| --- | --- |\n| 発行 | {html.escape(self.publisher)} |\n| 文書 | {html.escape(self.title)} |\n"
+            "| 項目 | 内容 |\n| --- | --- |\n"
+            f"| 発行 | {html.escape(self.publisher)} |\n| 文書 | {html.escape(self.title)} |\n"
             f"| 年度 | {scheme.fiscal_year_label}（{html.escape(scheme.year_basis.text)}） |\n\n"
             "PDF から取り出したテキストです。文の途中で切れた改行だけをつなぎ、ほかは公開されたとおりです。"
             "色のついた箇所は、このサイトが引用している部分です。\n\n"
@@ -223,9 +226,28 @@ def _text_fragment(start: str, end: str) -> str:
 
 
 def _citations(scheme: calculator.Scheme) -> list[calculator.Citation]:
-    from calculator._loader import _citations as every_citation  # the walk `check` itself uses
+    """Every citation in the scheme's data, wherever it sits (the engine's own walk is private)."""
+    found: list[calculator.Citation] = []
+    seen: set[int] = set()
 
-    return every_citation(scheme)
+    def walk(value: object) -> None:
+        if id(value) in seen or isinstance(value, (str, bytes, int, float, Path, type)):
+            return
+        seen.add(id(value))
+        if isinstance(value, calculator.Citation):
+            found.append(value)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif dataclasses.is_dataclass(value):
+            for f in dataclasses.fields(value):
+                walk(getattr(value, f.name))
+
+    walk(scheme)
+    return found
 
 
 @dataclass
