@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from source_pages import quote_href  # noqa: E402  (a quote links to its place in the 原文 page)
+
 import calculator  # noqa: E402  (the repository root must be importable first)
 from calculator._rules import rate_words  # noqa: E402
 from calculator._vocabulary import CATEGORY_IDS, PAYMENT_WORDS  # noqa: E402
@@ -159,6 +161,9 @@ class _Citer:
             return Markup("")
         label = escape(citation.clause.clause)
         quoted = Markup(f"「{escape(citation.quote)}」") if quote else Markup("")
+        source = quote_href(citation, self.page_uri) if quote and self.page_uri else None
+        if source:
+            quoted = Markup(f'[{quoted}]({source}){{ .source-quote-link title="原文で読む" }}')
         is_home = STATE.home_template.get(anchor) == self.key and self.page_uri == STATE.homes[anchor]
         if is_home and anchor not in STATE.emitted:
             STATE.emitted[anchor] = self.page_uri

@@ -8,24 +8,30 @@ article, its Japanese runs written as overlapping two-character pieces (bigrams)
 and numbers as they are. `search_terms` below and `searchTerms` in docs/assets/javascripts/search.js
 turn text into the same pieces on both sides; the page then keeps only sections whose text really
 contains the query. Only the article is indexed, never the navigation, header or footer.
+
+Before it is cut, text is put in canonical form (search_words.py: folded kana and width, and the
+dictionary of variants and synonyms), and the same dictionary goes to the browser as
+`assets/search-words.json`, with each page's title and headings for the header's suggestions and the
+schemes' years for the plain answer to a year the site has nothing on.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 import sys
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
+from search_words import site_words
 
 # Hiragana, katakana (with ー), CJK ideographs and the iteration marks 々〆: written without spaces.
 JAPANESE = r"\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u3005\u3006"
@@ -35,19 +41,19 @@ _RUNS = re.compile(rf"[{JAPANESE}]+|[{LATIN}]+(?:[.,\-'][{LATIN}]+)*")
 _JAPANESE_RUN = re.compile(rf"[{JAPANESE}]+")
 
 
-def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
-
-
 def _code(piece: str) -> str:
     """「社会」 -> 「j793e4f1a」: Pagefind's own word splitting must not cut the pieces again."""
     return "j" + "".join(f"{ord(c):04x}" for c in piece)
 
 
 def search_terms(text: str) -> str:
-    """「介護ソフト 4分の3」 -> 「介護 護ソ ソフ フト 4 分の 3」 (each piece coded): what index and query hold."""
+    """「介護ソフト 4分の3」 -> 「介護 護ソ ソフ フト 4 分ノ 3」 (each piece coded): what index and query hold."""
+    return terms(site_words().canonical(text))
+
+
+def terms(canonical: str) -> str:
     pieces: list[str] = []
-    for run in _RUNS.findall(normalise(text)):
+    for run in _RUNS.findall(canonical):
         if _JAPANESE_RUN.fullmatch(run):
             pieces.extend(_code(run[i : i + 2]) for i in range(max(1, len(run) - 1)))
         else:
@@ -109,11 +115,16 @@ class _Blocks(HTMLParser):
 
 
 PAGES: list[tuple[str, str, str]] = []  # (url, title, article html)
+# 原文 pages (the source documents, sources/…) get an index of their own (pagefind-sources/), searched
+# after the guide's: in one index their records moved a query of the documents' own words (標準仕様)
+# out of the guide's top 5, measured; apart, they cannot change how the guide's pages rank.
+SOURCE_PAGES: Final = "sources/"
 _BODY = re.compile(r"<div data-pagefind-body>(.*)</div>\s*</article>", re.S)
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
     PAGES.clear()
+    site_words.cache_clear()  # `mkdocs serve` rebuilds in one process: read the dictionary again
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -125,9 +136,12 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return output
 
 
-def records() -> list[dict[str, object]]:
+def records(sources: bool = False) -> list[dict[str, object]]:
+    """The guide's records, or (sources=True) those of the 原文 pages."""
     found = []
     for url, title, body in PAGES:
+        if url.startswith(SOURCE_PAGES) != sources:
+            continue
         parser = _Blocks()
         parser.feed(body)
         for n, block in enumerate(parser.blocks):
@@ -136,12 +150,13 @@ def records() -> list[dict[str, object]]:
             if not text:
                 continue
             href = f"{url}#{block.anchor}" if block.anchor else url
+            meta = {"title": title, "section": heading, "text": text, "href": href}
             found.append(
                 {
                     "url": f"{url}?block={n}",  # Pagefind keeps one record per URL: each block needs its own
                     "content": search_terms(f"{heading} {text}"),
                     "language": "en",  # the pieces are already split and coded: no segmenter, no stemming
-                    "meta": {"title": title, "section": heading, "text": text, "href": href},
+                    "meta": meta,
                 }
             )
     return found
@@ -179,3 +194,31 @@ def on_post_build(config: MkDocsConfig) -> None:
     if not items:
         raise PluginError("検索の索引に入れるページがありません")
     _write(items, Path(config.site_dir) / "pagefind")
+    sources = records(sources=True)
+    if sources:
+        _write(sources, Path(config.site_dir) / "pagefind-sources")
+    words = Path(config.site_dir) / "assets" / "search-words.json"
+    words.write_text(json.dumps(browser_words(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def browser_words() -> dict[str, object]:
+    """What search-words.js needs: the dictionary, the pages to suggest, the schemes' years."""
+    pages = []
+    for url, title, body in PAGES:
+        if url.startswith(SOURCE_PAGES):
+            continue  # the header suggests the guide's pages
+        parser = _Blocks()
+        parser.feed(body)
+        headings = {b.anchor: re.sub(r"\s+", " ", html.unescape(b.heading)).strip() for b in parser.blocks if b.anchor}
+        pages.append({"title": title, "url": url, "headings": [[h, a] for a, h in headings.items() if h]})
+    schemes = [
+        {"label": s.fiscal_year_label, "prefecture": s.prefecture, "year": s.fiscal_year, "url": f"{s.id}/"}
+        for s in _schemes()
+    ]
+    return {**site_words().to_json(), "schemes": schemes, "pages": pages}
+
+
+def _schemes() -> list[Any]:
+    import calculator  # importable: search_words put the repository root on the path
+
+    return list(calculator.all_schemes())

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-QUERIES = tomllib.loads((Path(__file__).with_name("search_queries.toml")).read_text(encoding="utf-8"))["queries"]
+
+def _queries(name: str) -> list[dict[str, str]]:
+    return list(tomllib.loads(Path(__file__).with_name(name).read_text(encoding="utf-8"))["queries"])
+
+
+QUERIES = _queries("search_queries.toml")  # the documents' own words
+EVERYDAY = _queries("search_everyday.toml")  # what operators type, by kind
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 

@@ -1,109 +1,178 @@
 // The search page. The index (built by overrides/hooks/search_index.py) holds each section of the
-// site as overlapping two-character pieces of its Japanese text; `searchTerms` below must cut a query
-// exactly as `search_terms` there cuts the pages (tests/site/test_search.py checks both agree).
-// Pagefind finds and ranks the candidate sections; we keep those whose text contains the query.
+// site as overlapping two-character pieces of its text in canonical form (search-words.js says what
+// that is); a query is read as its content words, each cut the same way. Pagefind finds and ranks
+// the candidate sections; we keep those whose text contains every word. When no page has them all,
+// the strongest words that find something are used, and a line says so.
 // Everything runs in this page: the query is never sent anywhere.
 (function () {
   "use strict";
 
-  var JAPANESE = "\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u3005\u3006";
-  var LATIN = "0-9a-z\u00c0-\u024f";
-  var RUNS = new RegExp("[" + JAPANESE + "]+|[" + LATIN + "]+(?:[.,\\-'][" + LATIN + "]+)*", "g");
-  var JAPANESE_RUN = new RegExp("^[" + JAPANESE + "]+$");
-
-  function normalise(text) {
-    return text.normalize("NFKC").toLowerCase();
-  }
-
-  // 「社会」 -> "j793e4f1a": Pagefind's own word splitting must not cut the pieces again.
-  function code(piece) {
-    var out = "j";
-    for (var i = 0; i < piece.length; i++) out += ("000" + piece.charCodeAt(i).toString(16)).slice(-4);
-    return out;
-  }
-
-  function searchTerms(text) {
-    var pieces = [];
-    (normalise(text).match(RUNS) || []).forEach(function (run) {
-      if (JAPANESE_RUN.test(run)) {
-        for (var i = 0; i < Math.max(1, run.length - 1); i++) pieces.push(code(run.slice(i, i + 2)));
-      } else {
-        pieces.push(run);
-      }
-    });
-    return pieces.join(" ");
-  }
-  window.searchTerms = searchTerms; // for the test that compares it with the build's own
-
+  var words = window.searchWords;
   var script = document.currentScript;
   var bundle = new URL(script.dataset.bundle, window.location.href);
   var siteRoot = new URL("../", bundle);
   var form = document.getElementById("search-form");
   var input = document.getElementById("search-query");
   var status = document.getElementById("search-status");
+  var note = document.getElementById("search-note");
   var list = document.getElementById("search-results");
   var pagefind = null;
+  var sources = null; // the 原文 pages' own index, searched after the guide's
   var latest = 0;
+  var MAX_FALLBACK_WORDS = 5; // the fallback tries subsets of at most this many words
 
-  function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
+  function quoted(found) {
+    return found.map(function (w) { return "「" + w.typed + "」"; }).join("");
   }
 
-  function excerpt(text, words) {
-    var plain = normalise(text);
-    var at = plain.indexOf(words[0]);
+  // A piece of the text around the first word, escaped, with every word marked.
+  function excerpt(text, found) {
+    var shown = text.normalize("NFKC");
+    var at = words.position(shown, found[0].word);
     var start = Math.max(0, at - 40);
-    var piece = text.normalize("NFKC").slice(start, start + 120);
-    var html = escapeHtml(piece);
-    words.forEach(function (word) {
-      var escaped = escapeHtml(word).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      html = html.replace(new RegExp(escaped, "gi"), function (m) { return "<mark>" + m + "</mark>"; });
-    });
-    return (start > 0 ? "…" : "") + html + (start + 120 < text.length ? "…" : "");
+    var piece = shown.slice(start, start + 120);
+    var html = words.highlight(piece, found.map(function (w) { return w.word; }));
+    return (start > 0 ? "…" : "") + html + (start + 120 < shown.length ? "…" : "");
   }
 
-  async function run(query) {
-    var ticket = ++latest;
-    var words = normalise(query).split(/\s+/).filter(Boolean);
-    list.innerHTML = "";
-    if (!words.length) {
-      status.textContent = "";
-      return;
-    }
-    status.textContent = "検索しています…";
-    if (!pagefind) {
-      pagefind = await import(new URL("pagefind.js", bundle).href);
-      // On this page's thread, not in Pagefind's worker: a worker started from a URL gets no
-      // Content-Security-Policy on GitHub Pages, and the query must stay under the page's.
-      await pagefind.options({ noWorker: true });
-      await pagefind.init();
-    }
-    var found = await pagefind.search(searchTerms(query));
-    var results = found.results.slice(0, 200);
+  // Pages whose sections contain every word, best first; the source documents (原文) after the
+  // guide's own pages, from their own index.
+  async function pagesWith(found) {
+    var guide = await pagesIn(pagefind, found);
+    var original = sources ? await pagesIn(sources, found) : [];
+    return guide.concat(original);
+  }
+
+  async function pagesIn(index, found) {
+    var result = await index.search(found.map(function (w) { return words.terms(w.word); }).join(" "));
+    var results = result.results.slice(0, 100); // each costs a fetch of its fragment
     var data = await Promise.all(results.map(function (r) { return r.data(); }));
-    if (ticket !== latest) return;
-    // A page ranks by its best matching block.
     var byPage = new Map();
     data.forEach(function (d, n) {
       // Pagefind leaves out empty meta: the home page's href and a block before any heading.
       d.meta.href = d.meta.href || "";
       d.meta.section = d.meta.section || "";
-      var text = d.meta.section + " " + d.meta.text;
-      if (!words.every(function (w) { return normalise(text).indexOf(w) !== -1; })) return;
+      var text = words.canonical(d.meta.section + " " + d.meta.text);
+      if (!found.every(function (w) { return text.indexOf(w.word) !== -1; })) return;
       var page = d.meta.href.split("#")[0];
-      if (!byPage.has(page)) byPage.set(page, { title: d.meta.title, score: 0, sections: [] });
+      if (!byPage.has(page)) {
+        var title = words.canonical(d.meta.title);
+        // A page whose title names the words is about them (「2回目以降の補助」 for 2回目).
+        var named = found.filter(function (w) { return title.indexOf(w.word) !== -1; }).length;
+        byPage.set(page, { title: d.meta.title, score: 0, boost: 1 + named / found.length, sections: [] });
+      }
       var entry = byPage.get(page);
-      entry.score = Math.max(entry.score, results[n].score);
+      entry.score = Math.max(entry.score, results[n].score * entry.boost);
       var seen = entry.sections.some(function (s) { return s.meta.href === d.meta.href; });
       if (!seen && entry.sections.length < 3) entry.sections.push(d);
     });
-    var pages = new Map(Array.from(byPage.entries()).sort(function (a, b) { return b[1].score - a[1].score; }));
-    status.textContent = pages.size
-      ? "「" + query + "」を含むページが " + pages.size + " 件見つかりました。"
+    return Array.from(byPage.entries()).sort(function (a, b) { return b[1].score - a[1].score; });
+  }
+
+  // Subsets of the words, most words first, then the longest (a long word says more than a short one).
+  function subsets(found) {
+    var pool = found.slice(0, MAX_FALLBACK_WORDS);
+    var all = [];
+    for (var mask = 1; mask < (1 << pool.length) - 1; mask++) {
+      all.push(pool.filter(function (_, i) { return mask & (1 << i); }));
+    }
+    var length = function (s) { return s.reduce(function (n, w) { return n + w.word.length; }, 0); };
+    return all.sort(function (a, b) { return (b.length - a.length) || (length(b) - length(a)); });
+  }
+
+  // 「令和8年度」「今年度」: a year the site has no scheme for is answered plainly, not searched.
+  function yearNotes(found) {
+    var schemes = words.data().schemes;
+    var notes = [];
+    var kept = found.filter(function (w) {
+      var year = fiscalYear(w.typed);
+      if (year === null || schemes.some(function (s) { return s.year === year; })) return true;
+      var label = "令和" + (year - 2018) + "年度";
+      notes.push(w.typed === label ? label : w.typed + "（" + label + "）");
+      return false;
+    });
+    return { kept: kept, notes: notes, schemes: schemes };
+  }
+
+  function fiscalYear(typed) {
+    var text = typed.normalize("NFKC").toLowerCase();
+    var today = new Date();
+    var current = today.getMonth() >= 3 ? today.getFullYear() : today.getFullYear() - 1;
+    var m;
+    if ((m = /^(?:令和|r)(\d{1,2})年度?$/.exec(text))) return 2018 + Number(m[1]);
+    if ((m = /^(20\d\d)年度$/.exec(text))) return Number(m[1]);
+    var relative = { 今年度: 0, 本年度: 0, 来年度: 1, 昨年度: -1, 前年度: -1 }[text];
+    return relative === undefined ? null : current + relative;
+  }
+
+  function showNote(years, all, dropped, kept) {
+    note.textContent = "";
+    var lines = [];
+    if (years.notes.length) {
+      var p = document.createElement("p");
+      p.append("このサイトには、" + years.notes.join("、") + "の制度の情報はありません。収録しているのは ");
+      years.schemes.forEach(function (s, i) {
+        var a = document.createElement("a");
+        a.href = new URL(s.url, siteRoot).href;
+        a.textContent = s.prefecture + " " + s.label;
+        p.append(i ? "、" : "", a);
+      });
+      p.append(" です。ほかの年度の制度は、各県のホームページで確かめてください。");
+      lines.push(p);
+    }
+    if (dropped.length) {
+      var q = document.createElement("p");
+      q.textContent = quoted(all) + "をすべて含むページはありませんでした。" + quoted(kept) + "を含むページを表示しています。";
+      lines.push(q);
+    }
+    lines.forEach(function (line) { note.appendChild(line); });
+  }
+
+  async function start(at) {
+    var index = await import(new URL("pagefind.js", at).href);
+    // On this page's thread, not in Pagefind's worker: a worker started from a URL gets no
+    // Content-Security-Policy on GitHub Pages, and the query must stay under the page's.
+    await index.options({ noWorker: true });
+    await index.init();
+    return index;
+  }
+
+  async function run(query) {
+    var ticket = ++latest;
+    list.innerHTML = "";
+    note.textContent = "";
+    status.textContent = "検索しています…";
+    await words.load();
+    var found = words.queryWords(query);
+    var years = yearNotes(found);
+    found = years.kept;
+    if (!found.length) {
+      if (ticket !== latest) return;
+      status.textContent = query.trim() ? "「" + query + "」を含むページは見つかりませんでした。" : "";
+      showNote(years, [], [], []);
+      return;
+    }
+    if (!pagefind) {
+      pagefind = await start(bundle);
+      sources = await start(new URL("../pagefind-sources/", bundle)).catch(function () { return null; });
+    }
+    var used = found;
+    var pages = await pagesWith(found);
+    if (!pages.length && found.length > 1) {
+      var tries = subsets(found);
+      for (var i = 0; i < tries.length && !pages.length; i++) {
+        pages = await pagesWith(tries[i]);
+        used = tries[i];
+      }
+    }
+    if (ticket !== latest) return;
+    showNote(years, found, pages.length ? found.filter(function (w) { return used.indexOf(w) === -1; }) : [], used);
+    status.textContent = pages.length
+      ? "「" + query + "」を含むページが " + pages.length + " 件見つかりました。"
       : "「" + query + "」を含むページは見つかりませんでした。言葉を短くするか、別の言い方で試してください。";
-    pages.forEach(function (entry, page) {
+    pages.forEach(function (pair) {
+      var page = pair[0];
+      var entry = pair[1];
       var item = document.createElement("li");
       var title = document.createElement("a");
       title.className = "search-page__title";
@@ -117,7 +186,7 @@
         link.href = new URL(d.meta.href.replace(/^\//, ""), siteRoot).href;
         link.textContent = d.meta.section || entry.title;
         var text = document.createElement("p");
-        text.innerHTML = excerpt(d.meta.section + " " + d.meta.text, words);
+        text.innerHTML = excerpt(d.meta.section + " " + d.meta.text, used);
         li.appendChild(link);
         li.appendChild(text);
         sections.appendChild(li);

@@ -34,6 +34,7 @@ const ROW_FIELDS = ["category", "name", "amount_yen", "consumption_tax_yen", "pa
 
 let formData = { schemes: [] };
 let anchors = {};
+let quotes = {}; // "<anchor>\n<quote>" -> the quote's place in its 原文 page (assets/quotes.json)
 let worker = null;
 let ready = false;
 let nextId = 1;
@@ -539,7 +540,9 @@ function showErrors(errors) {
 function citeLink(citation) {
   const target = anchors[citation.anchor];
   const label = `出典: ${escapeHtml(citation.clause)}`;
-  return target ? `<a class="clause-cite" href="${new URL(target, siteRoot).href}">${label}</a>` : label;
+  const source = quotes[`${citation.anchor}\n${citation.quote}`];
+  const original = source ? ` <a class="source-quote-link" href="${new URL(source, siteRoot).href}">原文</a>` : "";
+  return (target ? `<a class="clause-cite" href="${new URL(target, siteRoot).href}">${label}</a>` : label) + original;
 }
 
 function bar(subsidy, selfPay) {
@@ -757,12 +760,14 @@ function shareLink() {
 // --- start --------------------------------------------------------------------------------------
 
 async function main() {
-  const [schemes, anchorMap] = await Promise.all([
+  const [schemes, anchorMap, quoteMap] = await Promise.all([
     fetch(new URL("simulator/schemes.json", assets)).then((r) => r.json()),
     fetch(new URL("anchors.json", assets)).then((r) => r.json()),
+    fetch(new URL("quotes.json", assets)).then((r) => r.json()).catch(() => ({})), // 原文 links are a help, not a need
   ]);
   formData = schemes;
   anchors = anchorMap;
+  quotes = quoteMap;
   form.addEventListener("input", () => scheduleCalculation());
   form.addEventListener("change", (event) => {
     if (event.target === schemeSelect) showSchemeFields();

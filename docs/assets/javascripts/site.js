@@ -9,3 +9,128 @@ document.addEventListener("submit", function (event) {
   target.hash = "q=" + encodeURIComponent(input.value);
   window.location.assign(target.href);
 });
+
+// On a 原文 page: the quoted passage the address points at (#<quote id>) is highlighted.
+function highlightCitedQuote() {
+  document.querySelectorAll(".source-quote.is-cited").forEach(function (el) { el.classList.remove("is-cited"); });
+  var id = decodeURIComponent(window.location.hash.slice(1));
+  var anchor = id && document.getElementById(id);
+  if (!anchor || !anchor.classList.contains("source-anchor")) return;
+  document.querySelectorAll(".source-quote[data-quotes]").forEach(function (el) {
+    if (el.dataset.quotes.split(" ").indexOf(id) !== -1) el.classList.add("is-cited");
+  });
+  // The browser's own jump can be undone by a text fragment matched elsewhere or by late layout.
+  var cited = document.querySelector(".source-quote.is-cited");
+  if (cited) cited.scrollIntoView({ block: "center" });
+}
+window.addEventListener("hashchange", highlightCitedQuote);
+highlightCitedQuote();
+
+// The header's search box suggests pages as you type, from the site's own list of titles and
+// headings (assets/search-words.json, fetched once when the box is first used; nothing typed is sent).
+(function () {
+  var input = document.getElementById("site-search-query");
+  var words = window.searchWords;
+  if (!input || !words) return;
+  var list = document.createElement("ul");
+  list.id = "site-search-suggest";
+  list.className = "site-search__suggest";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", "候補のページ");
+  list.hidden = true;
+  input.parentNode.appendChild(list);
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-controls", list.id);
+  input.setAttribute("aria-expanded", "false");
+  var root = new URL("../../", document.querySelector("script[src*='search-words.js']").src);
+  var active = -1;
+  var indexed = null;
+
+  function prepare(data) {
+    indexed = data.pages.map(function (p) {
+      return {
+        title: p.title, url: p.url, key: words.canonical(p.title),
+        headings: p.headings.map(function (h) { return { text: h[0], anchor: h[1], key: words.canonical(h[0]) }; }),
+      };
+    });
+  }
+
+  function suggestions(query) {
+    var found = words.queryWords(query).map(function (w) { return w.word; });
+    if (!found.length) return [];
+    var has = function (key) { return found.every(function (w) { return key.indexOf(w) !== -1; }); };
+    var out = [];
+    indexed.forEach(function (p) {
+      if (has(p.key)) out.push({ score: 2, title: p.title, href: p.url });
+      p.headings.forEach(function (h) {
+        if (has(h.key)) out.push({ score: 1, title: h.text, page: p.title, href: p.url + "#" + h.anchor });
+      });
+    });
+    return out.sort(function (a, b) { return b.score - a.score; }).slice(0, 6);
+  }
+
+  function close() {
+    list.hidden = true;
+    list.textContent = "";
+    active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+
+  function show() {
+    var found = suggestions(input.value);
+    list.textContent = "";
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+    if (!found.length) { close(); return; }
+    found.forEach(function (s, n) {
+      var li = document.createElement("li");
+      li.id = "site-search-suggest-" + n;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      var a = document.createElement("a");
+      a.href = new URL(s.href, root).href;
+      a.tabIndex = -1;
+      a.textContent = s.title;
+      if (s.page) {
+        var small = document.createElement("small");
+        small.textContent = s.page;
+        a.appendChild(small);
+      }
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+
+  function move(step) {
+    var items = list.querySelectorAll("[role=option]");
+    if (!items.length) return;
+    if (active >= 0) items[active].setAttribute("aria-selected", "false");
+    active = (active + step + items.length) % items.length;
+    items[active].setAttribute("aria-selected", "true");
+    input.setAttribute("aria-activedescendant", items[active].id);
+  }
+
+  input.addEventListener("input", function () {
+    words.load().then(function (data) {
+      if (!indexed) prepare(data);
+      show();
+    });
+  });
+  input.addEventListener("keydown", function (event) {
+    if (list.hidden) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      move(event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Escape") {
+      close();
+    } else if (event.key === "Enter" && active >= 0) {
+      event.preventDefault();
+      window.location.assign(list.querySelectorAll("[role=option] a")[active].href);
+    }
+  });
+  input.addEventListener("blur", function () { setTimeout(close, 200); });
+})();
