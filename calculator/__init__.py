@@ -18,7 +18,8 @@ from typing import Any
 from calculator._case import Case, Item, parse_case, scheme_id_of
 from calculator._errors import FieldError, InputError, SchemeError, UnknownSchemeError
 from calculator._figures import check_figures
-from calculator._loader import check_quotes, load_scheme
+from calculator._loader import load_scheme
+from calculator._quotes import check_quotes
 from calculator._registry import all_schemes, get_scheme, scheme_ids
 from calculator._result import ItemDecision, Notice, Reason, Result, Step
 from calculator._rules import simulate_case
