@@ -22,6 +22,7 @@ from calculator._amounts import format_staff, format_yen
 from calculator._case import Case, Item
 from calculator._result import AlternativeAmount, ItemDecision, MenuResult, Notice, Reason, Result, Step
 from calculator._scheme import Cap, Category, Menu, Payment, RateCondition, Scheme, StaffBand
+from calculator._status import date_words as _date_words
 from calculator._vocabulary import PAYMENT_WORDS, REQUIREMENT_FACT_MISSING, REQUIREMENT_FACT_WORDS, split_predicate
 
 
@@ -175,14 +176,6 @@ def _counted_payments(item: Item, payment: Payment) -> tuple[int, int, Reason | 
     else:
         text = f"月額{format_yen(monthly)}×{months}回＝{format_yen(monthly * months)}を計上します。"
     return total, monthly * months, Reason(text, payment.basis.citation)
-
-
-def _date_words(date: datetime.date) -> str:
-    """2024-03-31 -> '令和6年3月31日', as the documents write dates (令和 began on 2019-05-01)."""
-    if date >= datetime.date(2019, 5, 1):
-        year = date.year - 2018
-        return f"令和{'元' if year == 1 else year}年{date.month}月{date.day}日"
-    return f"{date.year}年{date.month}月{date.day}日"
 
 
 def _is_recurring(item: Item, category: Category | None, payment: Payment, reading: Reading, facts: _Facts) -> bool:

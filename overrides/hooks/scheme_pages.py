@@ -218,6 +218,22 @@ def _flat_keys() -> list[tuple[str, str, bool, str]]:
     return rows
 
 
+def status_html(scheme: calculator.Scheme, today: datetime.date | None = None) -> Markup:
+    """Whether the scheme takes applications, as of the build; scheme-status.js redoes it for the
+    reader's own day from the same words (calculator/_status.py writes them once)."""
+    from calculator._status import status, status_words, window
+
+    span = window(scheme)
+    code, text = status(scheme, today or datetime.date.today())
+    data = {"start": span.start.isoformat() if span.start else "", "end": span.end.isoformat()}
+    data.update({key.replace("_", "-"): words for key, words in status_words(scheme).items()})
+    attributes = " ".join(f'data-{key}="{escape(value)}"' for key, value in data.items())
+    return Markup(f'<p class="scheme-status" data-scheme-status data-status="{code}" {attributes}>{escape(text)}</p>')
+
+
+ENV.globals["status_html"] = status_html
+
+
 def _relative(target_uri: str, page_uri: str, fragment: str) -> str:
     """A Markdown link from one source page to another's fragment, checked by MkDocs' link validation."""
     if target_uri == page_uri:
@@ -345,6 +361,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return _render(Placement(kind, template, argument, uri), uri)
 
     markdown = MARKER.sub(expand, markdown)
+    scheme_id = uri.split("/", 1)[0]
+    if scheme_id in STATE.schemes and "/" in uri:  # every page of a scheme says whether it is open
+        title, _, rest = markdown.partition("\n")
+        if not title.startswith("# "):
+            raise PluginError(f"{uri}: 制度のページは「# 見出し」で始めてください（受付状況をその下に置きます）")
+        markdown = f"{title}\n\n{status_html(STATE.schemes[scheme_id])}\n{rest}"
 
     def link(match: re.Match[str]) -> str:
         anchor = match.group(1)
