@@ -16,7 +16,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 REQUIRED: Final = ("publisher", "contact_text", "contact_url")
-MARK: Final = re.compile(r"\[\[brand:([a-z_]+)\]\]")
+# A marker, or code (inline or fenced) that may show a marker as an example and is left as it is.
+MARK: Final = re.compile(r"(`+).+?\1|\[\[brand:([a-z_]+)\]\]", re.DOTALL)
 
 
 def brand(config: MkDocsConfig) -> dict[str, str]:
@@ -37,7 +38,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     values["contact"] = f"[{values['contact_text']}]({values['contact_url']})"
 
     def filled(match: re.Match[str]) -> str:
-        key = match.group(1)
+        if match.group(1):  # code: 「`[[brand:publisher]]` と書くと」 shows the syntax itself
+            return match.group(0)
+        key = match.group(2)
         if key not in values:
             raise PluginError(f"{page.file.src_uri}: [[brand:{key}]] の {key} は extra.brand にありません")
         return values[key]

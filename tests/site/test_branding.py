@@ -65,3 +65,8 @@ def test_an_unknown_brand_marker_fails_the_build(tmp_path: Path) -> None:
     done = build(project, tmp_path / "out")
     assert done.returncode != 0
     assert "[[brand:phone]] の phone は extra.brand にありません" in done.stderr
+
+
+def test_a_marker_shown_as_code_is_left_as_the_syntax_it_shows(site: Path) -> None:
+    page = (site / "for-prefectures" / "index.html").read_text(encoding="utf-8")
+    assert "<code>[[brand:publisher]]</code>" in page and "<code>[[brand:contact]]</code>" in page
