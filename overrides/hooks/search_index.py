@@ -74,7 +74,13 @@ class _Blocks(HTMLParser):
     """Splits an article into blocks (short records rank well), keeping visible text only."""
 
     # Worked examples are illustrations (「タブレット端末 10台」), not rules: they would outrank the rules.
+    # The line saying whether a scheme is open is on every page of it: in the index it would be noise;
+    # the key reference for prefecture staff names every rule and would outrank the pages operators want;
+    # the FAQ's list of its questions repeats its headings.
     SKIP: Final = frozenset({"script", "style", "svg", "button"})
+    SKIP_CLASSES: Final = frozenset(
+        {"worked-example", "scheme-status", "scheme-status-list", "key-reference", "question-index"}
+    )
     VOID: Final = frozenset({"br", "img", "input", "hr", "meta", "link", "wbr", "source", "col"})
     ENDS: Final = frozenset({"p", "li", "tr", "dd", "dt", "h3", "h4", "blockquote", "details", "summary"})
 
@@ -89,7 +95,7 @@ class _Blocks(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skip and tag not in self.VOID:
             self.skip += 1  # inside a skipped element every nested element counts
-        elif tag in self.SKIP or (tag == "div" and "worked-example" in (dict(attrs).get("class") or "")):
+        elif tag in self.SKIP or self.SKIP_CLASSES & set((dict(attrs).get("class") or "").split()):
             self.skip += 1
         elif tag == "h2":
             self.anchor, self.heading, self.in_heading = dict(attrs).get("id") or "", "", True
