@@ -3,7 +3,8 @@ defaults (a mid-range phone, 4x slower CPU, slow 4G, simulated from the trace), 
 compressed and cached as GitHub Pages serves it (tests/site/browser.py's Pages-like server), in Debian's
 Chromium. Never part of the test suite.
 
-    .venv/bin/python bench/lighthouse_bench.py [--runs 3] [--baseline GIT-REF] [--pages a/,b/] [--keep DIR]
+    .venv/bin/python bench/lighthouse_bench.py [--runs 3] [--baseline GIT-REF [--baseline-pages a/,b/]]
+        [--pages a/,b/] [--keep DIR]
 
 Lighthouse 12.2.3 (13.x needs Node 22) is pinned in bench/lighthouse/package-lock.json and installed
 there by this script (npm ci), so `./dev test` and the site build never install it. Each page is run
@@ -199,6 +200,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", help="also measure the site of this git revision, in the same run")
     parser.add_argument("--pages", help="only these pages, comma-separated paths under the root ('' is home)")
+    parser.add_argument(
+        "--baseline-pages",
+        help="measure the baseline on these pages only (comma-separated), to keep a loaded machine's run short",
+    )
     parser.add_argument("--keep", type=Path, help="save every run's Lighthouse JSON in this folder")
     args = parser.parse_args()
     cli = install_lighthouse()
@@ -216,11 +221,14 @@ def main() -> None:
         pages = (
             [p for p in pages_of(sites["now"]) if p != "bench-bare/"] if args.pages is None else args.pages.split(",")
         )
+        baseline_pages = (args.baseline_pages or "").split(",")
         bases = {name: stack.enter_context(serve(site, pages_like=True)) for name, site in sites.items()}
         results: dict[str, dict[str, list[dict[str, float]]]] = {n: collections.defaultdict(list) for n in sites}
         for run in range(args.runs):
             for page in pages:
                 for name, base in bases.items():
+                    if name == "baseline" and args.baseline_pages is not None and page not in baseline_pages:
+                        continue
                     keep = args.keep / name if args.keep else None
                     results[name][page].append(lighthouse(cli, base + page, keep))
                     print(f"run {run + 1}/{args.runs} {name} /{page}: {results[name][page][-1]}", flush=True)
