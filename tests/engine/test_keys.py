@@ -3,8 +3,11 @@ editors and the reference page are made from that description, so none can drift
 
 from __future__ import annotations
 
+import datetime
 import json
 import tomllib
+
+import jsonschema
 
 import calculator
 from calculator._keys import SCHEME, Key, json_schema, keys_at
@@ -74,3 +77,32 @@ def test_the_loader_takes_its_keys_from_the_description() -> None:
     assert "menus" in keys_at("")[1] and "cap" in keys_at("")[1]
     scheme = calculator.load_scheme(TEST_SCHEMES / "hoshizora-2026.toml")
     assert [m.id for m in scheme.menus] == ["robots", "ict", "improvement"]
+
+
+def _as_json(value: object) -> object:
+    """A parsed TOML value as JSON would hold it: dates as their ISO text."""
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def test_every_scheme_file_validates_against_the_json_schema() -> None:
+    # A validator from PyPI (tests only), as an editor would run it on the file.
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    files = sorted((ROOT / "calculator" / "schemes").glob("*.toml")) + sorted(TEST_SCHEMES.glob("*.toml"))
+    assert len(files) == 4
+    for path in files:
+        data = _as_json(tomllib.loads(path.read_text(encoding="utf-8")))
+        assert [e.message for e in validator.iter_errors(data)] == [], path.name
+    broken = _as_json(tomllib.loads(files[0].read_text(encoding="utf-8")))
+    assert isinstance(broken, dict)
+    broken["rate"]["bsae"] = "1/2"  # a typo an editor must flag
+    assert [e.message for e in validator.iter_errors(broken)] == [
+        "Additional properties are not allowed ('bsae' was unexpected)"
+    ]
