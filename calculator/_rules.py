@@ -548,41 +548,22 @@ def _calculate(case: Case, scheme: Scheme, reading: Reading) -> tuple[Result, _F
             f"補助額は{format_yen(subsidy)}です。"
         )
     steps.append(Step("subsidy", text, subsidy, cap_step.citation))
-    if refused is not None:
-        subsidy = 0
-        steps.append(Step("subsidy_refused", "補助対象事業所ではないため、補助額は0円です。", 0, refused.citation))
-
-    total_cost = sum(d.amount_yen + d.consumption_tax_yen for d in items)
-    other_subsidies = sum(min(i.other_subsidy_yen, d.amount_yen) for i, d in zip(case.items, items, strict=True))
-    requirements = tuple(
-        Notice(r.id, r.title, r.text, r.citation, r.label)
-        for r in scheme.requirements
-        if r.id not in case.requirements_met and facts.all_hold(r.when)
-    )
-    result = Result(
-        scheme_id=scheme.id,
-        scheme_name=scheme.name,
-        subsidy_yen=subsidy,
-        eligible_expense_yen=eligible,
-        rate=f"{rate.numerator}/{rate.denominator}",
-        cap_yen=cap_yen,
-        remaining_cap_yen=remaining,
-        rate_amount_yen=rate_amount,
-        cap_binds=facts.cap_binds,
-        cap_binds_from_yen=_cap_binds_from(remaining, rate, unit),
-        total_cost_yen=total_cost,
-        self_pay_yen=max(0, total_cost - subsidy - other_subsidies),
-        items=items,
-        steps=tuple(steps),
-        caveats=(),
-        requirements=requirements,
-        requirements_met=case.requirements_met,
-        higher_rate_conditions=tuple(c.id for c in chosen),
-        eligible=refused is None,
-        ineligible_reasons=(Reason(refused.text, refused.citation),) if refused else (),
-        other_subsidy_yen=other_subsidies,
-    )
-    return result, facts
+    return _finish(
+        case,
+        scheme,
+        facts,
+        items,
+        steps,
+        rate,
+        chosen,
+        eligible,
+        cap_yen,
+        rate_amount,
+        subsidy,
+        (),
+        _cap_binds_from(remaining, rate, unit),
+        remaining,
+    ), facts
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -672,7 +653,7 @@ def _calculate_menus(
             f"上限額{format_yen(package.cap_yen)}の低い方、{format_yen(subsidy)}です。"
         )
         steps.append(Step("subsidy", text, subsidy, package.citation))
-        return _menu_result(
+        return _finish(
             case,
             scheme,
             facts,
@@ -747,7 +728,7 @@ def _calculate_menus(
             rounding_citation,
         )
     )
-    return _menu_result(
+    return _finish(
         case,
         scheme,
         facts,
@@ -822,7 +803,7 @@ def _rounding_words(unit: int) -> str:
     return {1: "1円未満", 1_000: "千円未満", 10_000: "1万円未満"}.get(unit, f"{unit:,}円未満")
 
 
-def _menu_result(
+def _finish(
     case: Case,
     scheme: Scheme,
     facts: _Facts,
@@ -836,7 +817,10 @@ def _menu_result(
     subsidy: int,
     menus: tuple[MenuResult, ...],
     cap_binds_from: int,
+    remaining: int | None = None,
 ) -> Result:
+    """The result of one calculation: a refused facility gets 0円 with its reason; the caveats are
+    chosen afterwards by `simulate_case`."""
     facts.eligible_yen = eligible
     refused = steps[0] if steps and steps[0].id == "facility" else None
     if refused is not None:
@@ -851,7 +835,7 @@ def _menu_result(
         eligible_expense_yen=eligible,
         rate=f"{rate.numerator}/{rate.denominator}",
         cap_yen=cap_yen,
-        remaining_cap_yen=cap_yen,
+        remaining_cap_yen=cap_yen if remaining is None else remaining,
         rate_amount_yen=rate_amount,
         cap_binds=facts.cap_binds,
         cap_binds_from_yen=cap_binds_from,
