@@ -11,7 +11,7 @@ from calculator._scheme import Citation, Clause, Document, Scheme
 _WHITESPACE: Final = re.compile(r"\s+")
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     """Quotes are compared without whitespace: the PDF extraction broke lines mid-sentence."""
     return _WHITESPACE.sub("", text)
 
@@ -28,15 +28,15 @@ def check_quotes(scheme: Scheme) -> list[str]:
         if document.source is None or not document.source.is_file():
             problems.append(f"documents.{document.id}: 原文ファイル（source）が見つからないため引用を照合できません")
             continue
-        texts[document.id] = _squash(document.source.read_text(encoding="utf-8"))
-    for citation in _citations(scheme):
+        texts[document.id] = squash(document.source.read_text(encoding="utf-8"))
+    for citation in citations(scheme):
         text = texts.get(citation.clause.document.id)
-        if text is not None and _squash(citation.quote) not in text:
+        if text is not None and squash(citation.quote) not in text:
             problems.append(f"{citation.anchor}: 引用「{citation.quote}」が原文にありません")
     return problems
 
 
-def _citations(scheme: Scheme) -> list[Citation]:
+def citations(scheme: Scheme) -> list[Citation]:
     """Every citation in the scheme, in file order where it matters little."""
     found: list[Citation] = []
 

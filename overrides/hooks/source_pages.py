@@ -14,7 +14,6 @@ Runs before scheme_pages.py: the back-links are ``cite:`` links, which that hook
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import html
 import itertools
@@ -37,6 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import calculator  # noqa: E402  (the repository root must be importable first)
+from calculator._quotes import citations, squash  # noqa: E402  (the quote check's own walk and comparison)
 
 MARKER: Final = re.compile(r"<!--\s*source:([a-z0-9-]+)\s*-->")
 PAGES_DIR: Final = "sources"
@@ -59,7 +59,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             stem = document.source.stem
             if stem not in STATE.documents:
                 STATE.documents[stem] = SourceDocument(stem, document.title, document.publisher, scheme)
-        for citation in _citations(scheme):
+        for citation in citations(scheme):
             source = citation.clause.document.source
             if source is not None:  # a document without its text is reported by `check`
                 STATE.documents[source.stem].cite(citation)
@@ -110,7 +110,7 @@ def quote_href(citation: calculator.Citation, page_uri: str) -> str | None:
 
 def quote_id(anchor: str, quote: str) -> str:
     """「ibaraki-2023-rate」+ its quote -> 「ibaraki-2023-rate-q3f9a1c」: stable while the quote is."""
-    return f"{anchor}-q{hashlib.sha1(_squash(quote).encode()).hexdigest()[:6]}"
+    return f"{anchor}-q{hashlib.sha1(squash(quote).encode()).hexdigest()[:6]}"
 
 
 # The document -----------------------------------------------------------------------------------------
@@ -143,11 +143,11 @@ class SourceDocument:
         flat = "".join(squashed)
         problems = []
         for anchor, quote, _ in self.quotes:
-            at = flat.find(_squash(quote))
+            at = flat.find(squash(quote))
             if at == -1 or not quote.strip():
                 problems.append(f"sources/{self.stem}.txt: {anchor}: 引用「{quote}」が見つかりません")
                 continue
-            self.places[(anchor, quote)] = (positions[at], positions[at + len(_squash(quote)) - 1] + 1)
+            self.places[(anchor, quote)] = (positions[at], positions[at + len(squash(quote)) - 1] + 1)
         return problems
 
     def href(self, anchor: str, quote: str, page: str) -> str:
@@ -214,40 +214,11 @@ def mend(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def _text_fragment(start: str, end: str) -> str:
     def encode(part: str) -> str:
         return urllib.parse.quote(part, safe="").replace("-", "%2D")
 
     return encode(start) + (f",{encode(end)}" if end else "")
-
-
-def _citations(scheme: calculator.Scheme) -> list[calculator.Citation]:
-    """Every citation in the scheme's data, wherever it sits (the engine's own walk is private)."""
-    found: list[calculator.Citation] = []
-    seen: set[int] = set()
-
-    def walk(value: object) -> None:
-        if id(value) in seen or isinstance(value, (str, bytes, int, float, Path, type)):
-            return
-        seen.add(id(value))
-        if isinstance(value, calculator.Citation):
-            found.append(value)
-        elif isinstance(value, (list, tuple, set, frozenset)):
-            for item in value:
-                walk(item)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif dataclasses.is_dataclass(value):
-            for f in dataclasses.fields(value):
-                walk(getattr(value, f.name))
-
-    walk(scheme)
-    return found
 
 
 @dataclass
