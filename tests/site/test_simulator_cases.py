@@ -15,7 +15,7 @@ import pytest
 
 import calculator
 from calculator._case import read_case_bytes
-from tests.site.test_simulator import FIRST_RESULT_TIMEOUT, open_simulator, yen_text
+from tests.site.test_simulator import FIRST_RESULT_TIMEOUT, amount_line, open_simulator, yen_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = set(calculator.scheme_ids())
@@ -32,13 +32,6 @@ def link_of(case: object) -> str:
     """The shared link's form (public contract): "#case=" and the base64url of the case's JSON."""
     text = json.dumps(case, ensure_ascii=False).encode("utf-8")
     return "#case=" + base64.urlsafe_b64encode(text).decode("ascii").rstrip("=")
-
-
-def amount_line(eligible: bool, low: int, high: int) -> str:
-    """What the amount line reads: 対象外, one amount, or the range the document's readings span."""
-    if not eligible:
-        return "対象外"
-    return yen_text(low) if low == high else f"{low:,}〜{high:,}円"
 
 
 def shown_amount(page: Any) -> int:
@@ -71,7 +64,10 @@ def assert_shows(page: Any, case: dict[str, Any], name: str) -> None:
         assert alternative.reading in text and yen_text(alternative.subsidy_yen) in text, name
     reasons = page.locator("#sim-ineligible li").all_inner_texts()
     assert [r.split(" 出典")[0] for r in reasons] == [r.text for r in result.ineligible_reasons], name
-    assert page.inner_text("#sim-eligible") == yen_text(result.eligible_expense_yen), name
+    if result.eligible:
+        assert page.inner_text("#sim-eligible") == yen_text(result.eligible_expense_yen), name
+    else:  # no eligible expense, rate or cap for a facility that may not apply: only why not
+        assert page.locator("#sim-eligible, .sim-bar").count() == 0, name
     assert page.inner_text("#sim-self-pay") == yen_text(result.self_pay_yen), name
     statuses = page.eval_on_selector_all(
         "#sim-result tbody tr[class^=sim-status-]", "rows => rows.map(r => r.className)"

@@ -628,7 +628,9 @@ function showAmount(amount, result = null) {
 function amountText(result) {
   if (!result.eligible) return STATUS_WORDS.excluded;
   if (result.subsidy_min_yen === result.subsidy_max_yen) return yen(result.subsidy_yen);
-  return `${Number(result.subsidy_min_yen).toLocaleString("ja-JP")}〜${yen(result.subsidy_max_yen)}`;
+  // Each end unbroken, so that a narrow screen breaks the line after 〜 and never inside an amount.
+  const low = Number(result.subsidy_min_yen).toLocaleString("ja-JP");
+  return `<span class="sim-nowrap">${low}〜</span><span class="sim-nowrap">${yen(result.subsidy_max_yen)}</span>`;
 }
 
 function caveatLink(id, text) {
@@ -651,6 +653,20 @@ function ineligible(result) {
   return `<div class="sim-ineligible" id="sim-ineligible"><ul>${reasons}</ul></div>`;
 }
 
+// The bar and the figures behind the amount: for an eligible facility only (an ineligible one has none).
+function figures(result) {
+  const binds = result.cap_binds
+    ? `上限額で止まっています（補助率をかけた額は ${yen(result.rate_amount_yen)}）。`
+    : `補助対象経費が ${yen(result.cap_binds_from_yen)} 以上になると、上限額で止まります。`;
+  return `${bar(result.subsidy_yen, result.self_pay_yen)}
+    <dl class="sim-figures">
+      <dt>補助対象経費</dt><dd id="sim-eligible">${yen(result.eligible_expense_yen)}</dd>
+      <dt>補助率</dt><dd id="sim-rate">${rateWords(result.rate)}</dd>
+      <dt>上限額</dt><dd id="sim-cap">${yen(result.remaining_cap_yen)}${result.remaining_cap_yen !== result.cap_yen ? `（${yen(result.cap_yen)} からこれまでの補助を引いた額）` : ""}</dd>
+    </dl>
+    <p class="sim-binds">${binds}</p>`;
+}
+
 function renderResult(result) {
   const items = result.items
     .map(
@@ -669,9 +685,6 @@ function renderResult(result) {
   const requirements = result.requirements
     .map((r) => `<li>${escapeHtml(r.label ? `${r.label} ` : "")}${escapeHtml(r.title)} ${citeLink(r.citation)}</li>`)
     .join("");
-  const binds = result.cap_binds
-    ? `上限額で止まっています（補助率をかけた額は ${yen(result.rate_amount_yen)}）。`
-    : `補助対象経費が ${yen(result.cap_binds_from_yen)} 以上になると、上限額で止まります。`;
   resultEmpty.hidden = true;
   resultBody.hidden = false;
   resultBody.innerHTML = `
@@ -682,13 +695,7 @@ function renderResult(result) {
       <small>（経費の総額 ${yen(result.total_cost_yen)} − 補助額${result.other_subsidy_yen ? ` − ほかの補助金 ${yen(result.other_subsidy_yen)}` : ""}）</small></p>
     </div>
     ${ineligible(result)}${readings(result)}
-    ${result.eligible ? bar(result.subsidy_yen, result.self_pay_yen) : ""}
-    <dl class="sim-figures">
-      <dt>補助対象経費</dt><dd id="sim-eligible">${yen(result.eligible_expense_yen)}</dd>
-      <dt>補助率</dt><dd id="sim-rate">${rateWords(result.rate)}</dd>
-      <dt>上限額</dt><dd id="sim-cap">${yen(result.remaining_cap_yen)}${result.remaining_cap_yen !== result.cap_yen ? `（${yen(result.cap_yen)} からこれまでの補助を引いた額）` : ""}</dd>
-    </dl>
-    <p class="sim-binds">${binds}</p>
+    ${result.eligible ? figures(result) : ""}
     ${result.caveats.length ? `<div class="sim-caveats"><h3>注意（文書に定めがない点・あいまいな点）</h3><ul>${caveats}</ul></div>` : ""}
     <h3>経費ごとの判定</h3>
     ${result.items.length ? `<div class="sim-table"><table><thead><tr><th>経費</th><th>金額（税抜）</th><th>判定</th><th>対象になる額</th><th>理由</th></tr></thead><tbody>${items}</tbody></table></div>` : "<p>経費の入力がありません。</p>"}
