@@ -38,6 +38,7 @@ if str(ROOT) not in sys.path:
 
 import calculator  # noqa: E402  (the repository root must be importable first)
 from calculator._case import MAX_CASE_BYTES  # noqa: E402
+from calculator._services import CARE_SERVICES  # noqa: E402
 from calculator._vocabulary import CATEGORY_IDS, PAYMENT_IDS  # noqa: E402
 
 PYODIDE: Final = ROOT / "node_modules" / "pyodide"
@@ -149,12 +150,14 @@ def form_data() -> dict[str, Any]:
                         "title": f"{category.label}{category.title}",
                         "counted": True,
                         "hint": category.text,
+                        # The kinds of expense the scheme tells apart in it (e.g. 買い切り or 年間ライセンス).
+                        "kinds": [{"id": k.id, "title": k.title} for k in category.kinds],
                     }
                 )
             else:
                 exclusion = next(e for e in s.exclusions if e.category == category_id)
                 categories.append(
-                    {"id": category_id, "title": exclusion.title, "counted": False, "hint": exclusion.text}
+                    {"id": category_id, "title": exclusion.title, "counted": False, "hint": exclusion.text, "kinds": []}
                 )
         schemes.append(
             {
@@ -171,6 +174,7 @@ def form_data() -> dict[str, Any]:
                     {"id": c.id, "label": c.label, "title": c.title, "text": c.text, "anchor": c.citation.anchor}
                     for c in s.rate.conditions
                 ],
+                # Every item flag, in the scheme's own words (茨城 「…導入したもの」, 山口 「…契約・購入したもの」).
                 "flags": [{"id": e.item_flag, "title": e.title} for e in s.exclusions if e.item_flag],
                 "payments": {p: s.payments[p].text for p in PAYMENT_IDS},
                 "categories": categories,
@@ -178,7 +182,8 @@ def form_data() -> dict[str, Any]:
             }
         )
     # The page reads no more of a file than the engine would (calculator/_case.py says why).
-    return {"schemes": schemes, "max_case_bytes": MAX_CASE_BYTES}
+    # The services the engine knows by name (a case's service_type), offered as the form's list.
+    return {"schemes": schemes, "services": list(CARE_SERVICES), "max_case_bytes": MAX_CASE_BYTES}
 
 
 def on_post_build(config: MkDocsConfig) -> None:

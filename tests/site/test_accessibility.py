@@ -141,3 +141,40 @@ def test_checklist_boxes_stand_out_from_the_page_ticked_or_not(page: Any, base_u
     assert contrast(unticked) >= 3.0, unticked
     assert contrast(ticked) >= 3.0, ticked
     assert contrast("rgb(0, 230, 118)") < 3.0  # Material's own green: the check above can fail
+
+
+def golden_case(scheme: str, name_part: str) -> dict[str, Any]:
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    path = ROOT / "tests" / "engine" / "golden" / scheme / "08-fidelity.toml"
+    cases = tomllib.loads(path.read_text(encoding="utf-8"))["cases"]
+    return next(c["input"] for c in cases if name_part in c["name"])
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_range_an_ineligible_facility_and_new_row_fields_have_no_violation(
+    browser: Any, base_url: str, width: int
+) -> None:
+    """山口 2回目 with a range (and kinds), a facility whose service is excluded, and a row with a kind,
+    a quantity and a lease by monthly amount: no axe violation, and nothing scrolls sideways."""
+    from tests.site.test_simulator_cases import FORM_FIELDS_CASE, link_of
+
+    states = {
+        "range": golden_case("yamaguchi-2022", "2回目の⑤は種類で分かれ"),
+        "ineligible": golden_case("yamaguchi-2022", "特定（介護予防）福祉用具販売"),
+        "fields": FORM_FIELDS_CASE,
+    }
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    found = {}
+    for name, case in states.items():
+        page.goto(base_url + "simulator/" + link_of(case))
+        page.wait_for_selector("#sim-result:not([data-subsidy-yen='']) #sim-subsidy", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        found[name] = axe_violations(page)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, name
+        page.goto("about:blank")
+    context.close()
+    assert found == {name: [] for name in states}

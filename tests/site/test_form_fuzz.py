@@ -31,7 +31,7 @@ import calculator
 from calculator._amounts import parse_staff, parse_yen
 from tests.engine.fuzzing import js_trim
 from tests.site.browser import watch
-from tests.site.test_simulator import GOLDEN, fill_case, open_simulator, wait_for_subsidy, yen_text
+from tests.site.test_simulator import GOLDEN, amount_line, fill_case, open_simulator, wait_for_subsidy, yen_text
 
 ROUNDS = 60
 SEED = 6  # issue #6
@@ -217,7 +217,8 @@ def check_round(page: Any, seen: Any, field: str, row: int | None, typed: str) -
             if control is not None:
                 assert marked(state, *control), (where, error_field)
         return [e.field for e in error.errors]
-    assert state["subsidy"] == yen_text(result.subsidy_yen), (where, state["subsidy"], result.subsidy_yen, case)
+    shown = amount_line(result.eligible, *result.subsidy_range_yen)
+    assert state["subsidy"] == shown, (where, state["subsidy"], result.subsidy_yen, case)
     assert state["eligible"] == yen_text(result.eligible_expense_yen), where
     assert state["selfPay"] == yen_text(result.self_pay_yen), where
     assert not state["invalid"] and state["marked"] == 0, where

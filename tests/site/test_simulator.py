@@ -27,6 +27,13 @@ def yen_text(amount: int) -> str:
     return f"{amount:,}円"
 
 
+def amount_line(eligible: bool, low: int, high: int) -> str:
+    """What the amount line reads: 対象外, one amount, or the range the document's readings span."""
+    if not eligible:
+        return "対象外"
+    return yen_text(low) if low == high else f"{low:,}〜{high:,}円"
+
+
 def fill_case(page: Any, case: dict[str, Any]) -> None:
     """Enter a case through the form, as a user would (typing, choosing, ticking)."""
     page.select_option("#sim-scheme", case["scheme"])
@@ -51,9 +58,11 @@ def fill_case(page: Any, case: dict[str, Any]) -> None:
 
 
 def wait_for_subsidy(page: Any, amount: int) -> None:
+    """The page shows `amount` as the engine's reading (a range may stand around it: amount_line)."""
     page.wait_for_function(
-        "t => { const e = document.getElementById('sim-subsidy'); return e && e.textContent === t; }",
-        arg=yen_text(amount),
+        """t => { const e = document.getElementById('sim-subsidy');
+                  return e && e.dataset.subsidyYen === t && e.textContent.endsWith("円"); }""",
+        arg=str(amount),
         timeout=10_000,
     )
 
@@ -121,7 +130,11 @@ def test_golden_cases_through_the_form(page: Any, base_url: str, case: dict[str,
     page.wait_for_function(
         """want => ["sim-subsidy", "sim-eligible", "sim-self-pay"].every(
              (id, n) => document.getElementById(id)?.textContent === want[n])""",
-        arg=[yen_text(subsidy), yen_text(result.eligible_expense_yen), yen_text(result.self_pay_yen)],
+        arg=[
+            amount_line(result.eligible, *result.subsidy_range_yen),
+            yen_text(result.eligible_expense_yen),
+            yen_text(result.self_pay_yen),
+        ],
         timeout=10_000,
     )
 

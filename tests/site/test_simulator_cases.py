@@ -15,7 +15,7 @@ import pytest
 
 import calculator
 from calculator._case import read_case_bytes
-from tests.site.test_simulator import FIRST_RESULT_TIMEOUT, open_simulator, yen_text
+from tests.site.test_simulator import FIRST_RESULT_TIMEOUT, amount_line, open_simulator, yen_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = set(calculator.scheme_ids())
@@ -35,18 +35,39 @@ def link_of(case: object) -> str:
 
 
 def shown_amount(page: Any) -> int:
-    """Wait for the page to show an amount, and read it from data-subsidy-yen."""
+    """Wait for the page to show an amount, and read it from data-subsidy-yen (the engine's own
+    reading); the line the user reads agrees with the range and eligibility beside it."""
     page.wait_for_selector("#sim-result:not([data-subsidy-yen='']) #sim-subsidy", timeout=FIRST_RESULT_TIMEOUT)
     amount = page.get_attribute("#sim-result", "data-subsidy-yen")
-    assert page.get_attribute("#sim-subsidy", "data-subsidy-yen") == amount
-    assert page.inner_text("#sim-subsidy") == yen_text(int(amount))
+    shown = {
+        k: page.get_attribute("#sim-subsidy", f"data-{k}")
+        for k in ("subsidy-yen", "subsidy-min-yen", "subsidy-max-yen", "eligible")
+    }
+    for key, value in shown.items():
+        assert page.get_attribute("#sim-result", f"data-{key}") == value
+    assert shown["subsidy-yen"] == amount
+    line = amount_line(
+        shown["eligible"] == "true", int(shown["subsidy-min-yen"] or 0), int(shown["subsidy-max-yen"] or 0)
+    )
+    assert page.inner_text("#sim-subsidy") == line
     return int(amount)
 
 
 def assert_shows(page: Any, case: dict[str, Any], name: str) -> None:
     result = calculator.simulate(case)
     assert shown_amount(page) == result.subsidy_yen, name
-    assert page.inner_text("#sim-eligible") == yen_text(result.eligible_expense_yen), name
+    low, high = result.subsidy_range_yen
+    assert page.inner_text("#sim-subsidy") == amount_line(result.eligible, low, high), name
+    readings = page.locator("#sim-readings li").all_inner_texts()
+    assert len(readings) == (len(result.alternatives) if result.eligible else 0), name
+    for alternative, text in zip(result.alternatives, readings, strict=False):
+        assert alternative.reading in text and yen_text(alternative.subsidy_yen) in text, name
+    reasons = page.locator("#sim-ineligible li").all_inner_texts()
+    assert [r.split(" 出典")[0] for r in reasons] == [r.text for r in result.ineligible_reasons], name
+    if result.eligible:
+        assert page.inner_text("#sim-eligible") == yen_text(result.eligible_expense_yen), name
+    else:  # no eligible expense, rate or cap for a facility that may not apply: only why not
+        assert page.locator("#sim-eligible, .sim-bar").count() == 0, name
     assert page.inner_text("#sim-self-pay") == yen_text(result.self_pay_yen), name
     statuses = page.eval_on_selector_all(
         "#sim-result tbody tr[class^=sim-status-]", "rows => rows.map(r => r.className)"
@@ -152,8 +173,14 @@ def test_fields_the_form_does_not_show_are_kept_computed_listed_and_saved(
     open_file(page, "kept.json", json.dumps(case, ensure_ascii=False).encode("utf-8"))
     assert_shows(page, case, "kept")
     listed = page.inner_text("#sim-kept-list")
-    for shown in ("facility_name", "requirements_met", "note", "other_subsidy_yen", "robot_program", "recurring"):
+    for shown in ("facility_name", "requirements_met", "note", "other_subsidy_yen", "recurring"):
         assert shown in listed
+    # robot_program is 茨城's own item flag: the form shows it, in the scheme's words, not the box.
+    assert "robot_program" not in listed
+    flag = page.locator(".sim-item [data-flag=robot_program]")
+    assert flag.is_visible()
+    assert flag.inner_text() == "茨城県ロボット介護機器普及支援事業の対象となるもの"
+    assert not flag.locator("input").is_checked()
     assert "ケアホーム<b>みらい</b>" in listed  # as text, never as HTML
     assert page.locator("#sim-kept-list b").count() == 0
     assert saved(page, tmp_path) == case
@@ -261,3 +288,132 @@ def test_a_link_of_2000_rows_is_refused_at_once_and_one_of_200_rows_builds_quick
     assert page.inner_text(".sim-item >> nth=199 >> .sim-item__legend") == "経費 200"
     assert built < 5, built
     print(f"\n2,000-row link refused in {refused:.2f} s; 200-row file shown in {built:.2f} s")
+
+
+# A case with every field the form gained for issues 12 and 14: a facility's service type, a row with a
+# kind, a quantity and a lease by monthly amount (with an item flag ticked), in 山口 2回目.
+FORM_FIELDS_CASE = {
+    "scheme": "yamaguchi-2022",
+    "service_type": "通所介護",
+    "prior_subsidy_yen": 100000,
+    "ikkan_achieved": True,
+    "items": [
+        {"category": "care_software", "name": "介護ソフト", "amount_yen": 200000, "kind": "purchase"},
+        {"category": "maintenance", "name": "導入研修", "amount_yen": 30000, "kind": "training"},
+        {
+            "category": "devices",
+            "name": "タブレット（リース）",
+            "payment": "lease",
+            "monthly_amount_yen": 5000,
+            "first_payment_month": "2023-01",
+            "payment_count": 60,
+            "quantity": 3,
+        },
+        {"category": "network", "name": "ルーター", "amount_yen": 50000, "before_decision": True},
+    ],
+}
+
+
+def test_a_file_with_the_new_fields_opens_them_in_the_form_and_saves_back_unchanged(
+    page: Any, base_url: str, tmp_path: Path
+) -> None:
+    case = FORM_FIELDS_CASE
+    open_simulator(page, base_url)
+    open_file(page, "fields.json", json.dumps(case, ensure_ascii=False).encode("utf-8"))
+    assert_shows(page, case, "fields")
+    assert page.locator("#sim-kept").is_hidden()  # every field is in the form, none only in the box
+    assert page.input_value("#sim-service") == "通所介護"
+    rows = page.locator(".sim-item")
+    assert rows.nth(0).locator("[data-name=kind]").input_value() == "purchase"
+    assert rows.nth(1).locator("[data-name=kind] option:checked").inner_text() == "導入研修"
+    lease = rows.nth(2)
+    assert lease.locator("[data-shown-for=kind]").is_hidden()  # ③ defines no kinds
+    assert lease.locator("[data-name=monthly_amount_yen]").input_value() == "5000"
+    assert lease.locator("[data-name=first_payment_month]").input_value() == "2023-01"
+    assert lease.locator("[data-name=payment_count]").input_value() == "60"
+    assert lease.locator("[data-name=quantity]").input_value() == "3"
+    # 山口's own wording of its before_decision exclusion, and no 茨城-only flag.
+    flag = rows.nth(3).locator("[data-flag=before_decision]")
+    assert flag.inner_text() == "交付決定前に契約・購入したもの"
+    assert flag.locator("input").is_checked()
+    assert rows.nth(3).locator("[data-flag=robot_program]").is_hidden()
+    assert rows.nth(3).locator("[data-shown-for=monthly]").is_hidden()  # a purchase
+    assert saved(page, tmp_path) == case
+    # Changed in the form, saved as the engine reads them (counts as integers), and computed as the CLI.
+    lease.locator("[data-name=payment_count]").fill("")
+    lease.locator("[data-name=quantity]").fill("2")
+    rows.nth(1).locator("[data-name=kind]").select_option("support")
+    page.fill("#sim-service", "訪問介護")
+    expected = json.loads(json.dumps(case))
+    expected["service_type"] = "訪問介護"
+    expected["items"][1]["kind"] = "support"
+    del expected["items"][2]["payment_count"]
+    expected["items"][2]["quantity"] = 2
+    page.wait_for_function(
+        "want => document.getElementById('sim-result').dataset.subsidyYen === want",
+        arg=str(calculator.simulate(expected).subsidy_yen),
+    )
+    assert saved(page, tmp_path) == expected
+    # The kind select follows the category: ③ has none; ① offers 山口's two.
+    rows.nth(0).locator("[data-name=category]").select_option("devices")
+    assert rows.nth(0).locator("[data-shown-for=kind]").is_hidden()
+    rows.nth(0).locator("[data-name=category]").select_option("back_office")
+    options = rows.nth(0).locator("[data-name=kind] option").all_inner_texts()
+    assert options[1:] == [k.title for k in calculator.get_scheme("yamaguchi-2022").category("back_office").kinds]
+
+
+def test_a_new_lease_row_by_monthly_amount_and_a_service_type_from_the_list(page: Any, base_url: str) -> None:
+    """Typed into the form: a lease by monthly amount, no total; and an excluded service gives 対象外."""
+    open_simulator(page, base_url)
+    page.select_option("#sim-scheme", "ibaraki-2023")
+    row = page.locator(".sim-item").first
+    row.locator("[data-name=amount_yen]").fill("1000000")
+    page.click("#sim-add-item")
+    lease = page.locator(".sim-item").nth(1)
+    assert lease.locator("[data-shown-for=monthly]").is_hidden()
+    lease.locator("[data-name=category]").select_option("network")
+    lease.locator("[data-name=payment]").select_option("lease")
+    assert lease.locator("[data-shown-for=monthly]").is_visible()
+    lease.locator("[data-name=name]").fill("ルーター")
+    lease.locator("[data-name=monthly_amount_yen]").fill("3000")
+    lease.locator("[data-name=first_payment_month]").fill("2023-10")
+    lease.locator("[data-name=payment_count]").fill("60")
+    expected = {
+        "scheme": "ibaraki-2023",
+        "ict_staff_fte": "10",
+        "ikkan_achieved": False,
+        "items": [
+            {
+                "category": "care_software",
+                "name": "（例）介護記録ソフト",
+                "amount_yen": "1000000",
+                "consumption_tax_yen": "8万円",
+            },
+            {
+                "category": "network",
+                "name": "ルーター",
+                "payment": "lease",
+                "monthly_amount_yen": "3000",
+                "first_payment_month": "2023-10",
+                "payment_count": 60,
+            },
+        ],
+    }
+    result = calculator.simulate(expected)
+    assert result.alternatives  # 茨城 (3): a rented router, the other reading
+    page.wait_for_function(
+        "want => document.getElementById('sim-result').dataset.subsidyYen === want", arg=str(result.subsidy_yen)
+    )
+    assert_shows(page, expected, "typed lease")
+    # Each other reading links to its caveat on the scheme's pages.
+    links = page.locator("#sim-readings li a")
+    assert links.count() == len(result.alternatives)
+    assert all("#" in (links.nth(n).get_attribute("href") or "") for n in range(links.count()))
+    # The services the engine knows are offered; one a scheme excludes says 対象外, with the clause.
+    offered = page.eval_on_selector_all("#sim-services option", "os => os.map(o => o.value)")
+    assert "特定福祉用具販売" in offered and "介護老人福祉施設" in offered
+    page.select_option("#sim-scheme", "yamaguchi-2022")
+    page.fill("#sim-service", "特定福祉用具販売")
+    page.wait_for_function("() => document.getElementById('sim-result').dataset.eligible === 'false'")
+    assert page.inner_text("#sim-subsidy") == "対象外"
+    assert "出典: 概要 2(2)" in page.inner_text("#sim-ineligible")

@@ -29,8 +29,21 @@ const EXAMPLE = {
   items: [{ category: "care_software", name: "（例）介護記録ソフト", amount_yen: "80万円", consumption_tax_yen: "8万円" }],
 };
 // What the form shows of a case; every other field of an opened case is kept as the file has it.
-const FORM_FIELDS = ["scheme", "ict_staff_fte", "ikkan_achieved", "higher_rate_conditions", "prior_subsidy_yen", "items"];
-const ROW_FIELDS = ["category", "name", "amount_yen", "consumption_tax_yen", "payment", "before_decision"];
+const FORM_FIELDS = ["scheme", "ict_staff_fte", "ikkan_achieved", "higher_rate_conditions", "service_type", "prior_subsidy_yen", "items"];
+// A row's fields: these, and every item flag a scheme defines (added from schemes.json in main()).
+let ROW_FIELDS = [
+  "category",
+  "name",
+  "amount_yen",
+  "consumption_tax_yen",
+  "payment",
+  "kind",
+  "quantity",
+  "monthly_amount_yen",
+  "first_payment_month",
+  "payment_count",
+];
+let flagIds = []; // every item flag of every scheme, in order of first appearance
 
 let formData = { schemes: [] };
 let anchors = {};
@@ -244,6 +257,23 @@ function ask(message) {
 function makeRow(values, n) {
   const row = itemTemplate.content.firstElementChild.cloneNode(true);
   const uid = `sim-item-${(rowCount += 1)}`;
+  // A checkbox for each item flag; hintRow gives it the chosen scheme's words, or hides it.
+  const flags = row.querySelector(".sim-item__flags");
+  for (const id of flagIds) {
+    const box = document.createElement("div");
+    box.className = "sim-check";
+    box.dataset.flag = id;
+    const input = document.createElement("input");
+    input.type = "checkbox";
+    input.dataset.name = id;
+    const label = document.createElement("label");
+    label.dataset.for = id;
+    box.append(input, label);
+    flags.appendChild(box);
+  }
+  // The kinds the row's category has must be options before the file's kind is put in.
+  const scheme = schemeInfo(schemeSelect.value);
+  if (values && scheme) fillKinds(row, scheme, values.category);
   row.querySelectorAll("[data-name]").forEach((control) => {
     const name = control.dataset.name;
     control.id = `${uid}-${name}`;
@@ -272,7 +302,7 @@ function makeRow(values, n) {
     scheduleCalculation();
   });
   numberRow(row, n);
-  hintRow(row, schemeInfo(schemeSelect.value));
+  hintRow(row, scheme);
   return row;
 }
 
@@ -291,15 +321,40 @@ function renumberRows() {
   [...itemsBox.children].forEach(numberRow);
 }
 
+// The kind select offers the kinds the scheme defines for `categoryId` (none: the field hides); a kind
+// already chosen stays chosen while the new list has it.
+function fillKinds(row, scheme, categoryId) {
+  const select = row.querySelector('[data-name="kind"]');
+  const category = scheme.categories.find((c) => c.id === categoryId);
+  const kinds = category ? category.kinds : [];
+  const current = select.value;
+  const options = kinds.map((kind) => new Option(kind.title, kind.id));
+  select.replaceChildren(select.options[0], ...options);
+  if (kinds.some((kind) => kind.id === current)) select.value = current;
+  row.querySelector('[data-shown-for="kind"]').hidden = !kinds.length && !select.value;
+}
+
 function hintRow(row, scheme) {
   if (!scheme) return;
   const id = row.querySelector('[data-name="category"]').value;
   const category = scheme.categories.find((c) => c.id === id);
   row.querySelector('[data-hint="category"]').textContent = category
-    ? `${scheme.name}: ${category.counted ? "" : "対象外 – "}${category.title}。${category.hint}`
+    ? `${scheme.name}: ${category.counted ? "" : `${STATUS_WORDS.excluded} – `}${category.title}。${category.hint}`
     : "";
   const payment = row.querySelector('[data-name="payment"]').value;
   row.querySelector('[data-hint="payment"]').textContent = scheme.payments[payment] || "";
+  fillKinds(row, scheme, id);
+  // Monthly amount and first month: for a lease or monthly payment (or where the file gives them).
+  const monthly = row.querySelector('[data-shown-for="monthly"]');
+  const given = [...monthly.querySelectorAll("input")].some((input) => input.value.trim());
+  monthly.hidden = payment === "purchase" && !given;
+  // Each flag in the scheme's own words; a flag the scheme does not have is hidden (unless ticked).
+  for (const box of row.querySelectorAll("[data-flag]")) {
+    const flag = scheme.flags.find((f) => f.id === box.dataset.flag);
+    const input = box.querySelector("input");
+    box.querySelector("label").textContent = flag ? flag.title : box.dataset.flag;
+    box.hidden = !flag && !input.checked;
+  }
 }
 
 function updateHints() {
@@ -356,7 +411,9 @@ function readControl(control, data, key) {
   } else if (control.type === "checkbox") {
     data[key] = now;
   } else if (now.trim()) {
-    data[key] = now.trim();
+    // A count (quantity, payment_count) is an integer in the case file; digits become one.
+    const digits = now.trim().normalize("NFKC");
+    data[key] = "integer" in control.dataset && /^\d{1,6}$/.test(digits) ? Number(digits) : now.trim();
   } else {
     delete data[key];
   }
@@ -386,6 +443,7 @@ function readCase() {
       data.higher_rate_conditions = checked;
     }
   }
+  readControl($("sim-service"), data, "service_type");
   readControl($("sim-prior"), data, "prior_subsidy_yen");
   data.items = [];
   rowMap = [];
@@ -393,13 +451,15 @@ function readCase() {
     const base = rowItems.get(row);
     const value = (name) => row.querySelector(`[data-name="${name}"]`).value.trim();
     // A row added here and left blank is no expense yet; a row of the file is always kept.
-    if (!base && !value("name") && !value("amount_yen") && !value("consumption_tax_yen")) return;
+    if (!base && !["name", "amount_yen", "consumption_tax_yen", "monthly_amount_yen"].some((n) => value(n))) return;
     const item = base ? structuredClone(base) : {};
     for (const name of ROW_FIELDS) readControl(row.querySelector(`[data-name="${name}"]`), item, name);
     if (!base) {
-      // A new row writes what the form shows, as before: category, name, amount and payment always.
+      // A new row writes what the form shows, as before: category, name, amount and payment always
+      // (the amount may be left out where the monthly amount gives it).
       for (const name of ["category", "name", "amount_yen", "payment"]) item[name] = value(name);
-      if (!item.before_decision) delete item.before_decision;
+      if (!item.amount_yen && value("monthly_amount_yen")) delete item.amount_yen;
+      for (const id of flagIds) if (!item[id]) delete item[id];
     }
     data.items.push(item);
     rowMap.push(row);
@@ -427,6 +487,7 @@ function fillForm(data) {
     present: has(data, "higher_rate_conditions"),
     value: data.higher_rate_conditions,
   };
+  fillControl($("sim-service"), data, "service_type");
   fillControl($("sim-prior"), data, "prior_subsidy_yen");
   const rows = document.createDocumentFragment();
   (Array.isArray(data.items) ? data.items : []).forEach((item, n) => rows.appendChild(makeRow(item, n)));
@@ -487,6 +548,7 @@ function controlFor(field) {
   }
   if (field === "ict_staff_fte") return staffInput(schemeSelect.value);
   if (field === "prior_subsidy_yen" || field === "prior_subsidy_count") return $("sim-prior");
+  if (field === "service_type") return $("sim-service");
   if (field === "scheme") return schemeSelect;
   if (field.startsWith("higher_rate_conditions")) {
     return document.querySelector(`[data-scheme-only="${schemeSelect.value}"] .sim-condition`);
@@ -556,9 +618,56 @@ function bar(subsidy, selfPay) {
     <span class="sim-key sim-key--self"></span>自己負担額</p>`;
 }
 
-// The amount shown, machine-readable for tests and tools: empty while no amount is shown.
-function showAmount(amount) {
+// The amount shown, machine-readable for tests and tools: empty while no amount is shown; with the
+// range the readings span, and whether the facility may apply at all (an ineligible one is not 0円).
+function showAmount(amount, result = null) {
   resultSection.dataset.subsidyYen = amount === null ? "" : String(amount);
+  resultSection.dataset.subsidyMinYen = result ? String(result.subsidy_min_yen) : "";
+  resultSection.dataset.subsidyMaxYen = result ? String(result.subsidy_max_yen) : "";
+  resultSection.dataset.eligible = result ? String(result.eligible) : "";
+}
+
+// The amount line: 「対象外」, one amount, or the range of the amounts under the document's readings.
+function amountText(result) {
+  if (!result.eligible) return STATUS_WORDS.excluded;
+  if (result.subsidy_min_yen === result.subsidy_max_yen) return yen(result.subsidy_yen);
+  // Each end unbroken, so that a narrow screen breaks the line after 〜 and never inside an amount.
+  const low = Number(result.subsidy_min_yen).toLocaleString("ja-JP");
+  return `<span class="sim-nowrap">${low}〜</span><span class="sim-nowrap">${yen(result.subsidy_max_yen)}</span>`;
+}
+
+function caveatLink(id, text) {
+  return anchors[id] ? `<a href="${new URL(anchors[id], siteRoot).href}">${escapeHtml(text)}</a>` : escapeHtml(text);
+}
+
+// Beside a range: each other reading, its amount, and the caveat it comes from (linked).
+function readings(result) {
+  if (!result.eligible || !result.alternatives.length) return "";
+  const others = result.alternatives
+    .map((a) => `<li>${escapeHtml(a.reading)} <strong>${yen(a.subsidy_yen)}</strong>（${caveatLink(a.caveat, a.title)}）</li>`)
+    .join("");
+  return `<div class="sim-readings" id="sim-readings"><p>${yen(result.subsidy_yen)}はこのサイトの読み方での額です。文書の読み方が分かれる点があり、県の判断で次の額になることがあります。</p><ul>${others}</ul></div>`;
+}
+
+// Why the facility may not apply, with the clause.
+function ineligible(result) {
+  if (result.eligible) return "";
+  const reasons = result.ineligible_reasons.map((r) => `<li>${escapeHtml(r.text)} ${citeLink(r.citation)}</li>`).join("");
+  return `<div class="sim-ineligible" id="sim-ineligible"><ul>${reasons}</ul></div>`;
+}
+
+// The bar and the figures behind the amount: for an eligible facility only (an ineligible one has none).
+function figures(result) {
+  const binds = result.cap_binds
+    ? `上限額で止まっています（補助率をかけた額は ${yen(result.rate_amount_yen)}）。`
+    : `補助対象経費が ${yen(result.cap_binds_from_yen)} 以上になると、上限額で止まります。`;
+  return `${bar(result.subsidy_yen, result.self_pay_yen)}
+    <dl class="sim-figures">
+      <dt>補助対象経費</dt><dd id="sim-eligible">${yen(result.eligible_expense_yen)}</dd>
+      <dt>補助率</dt><dd id="sim-rate">${rateWords(result.rate)}</dd>
+      <dt>上限額</dt><dd id="sim-cap">${yen(result.remaining_cap_yen)}${result.remaining_cap_yen !== result.cap_yen ? `（${yen(result.cap_yen)} からこれまでの補助を引いた額）` : ""}</dd>
+    </dl>
+    <p class="sim-binds">${binds}</p>`;
 }
 
 function renderResult(result) {
@@ -573,31 +682,23 @@ function renderResult(result) {
   const caveats = result.caveats
     .map((c) => {
       const more = anchors[c.id] ? ` <a href="${new URL(anchors[c.id], siteRoot).href}">くわしく</a>` : "";
-      return `<li><strong>${escapeHtml(c.title)}</strong>: ${escapeHtml(c.text)}${more}</li>`;
+      return `<li id="sim-caveat-${escapeHtml(c.id)}"><strong>${escapeHtml(c.title)}</strong>: ${escapeHtml(c.text)}${more}</li>`;
     })
     .join("");
   const requirements = result.requirements
     .map((r) => `<li>${escapeHtml(r.label ? `${r.label} ` : "")}${escapeHtml(r.title)} ${citeLink(r.citation)}</li>`)
     .join("");
-  const binds = result.cap_binds
-    ? `上限額で止まっています（補助率をかけた額は ${yen(result.rate_amount_yen)}）。`
-    : `補助対象経費が ${yen(result.cap_binds_from_yen)} 以上になると、上限額で止まります。`;
   resultEmpty.hidden = true;
   resultBody.hidden = false;
   resultBody.innerHTML = `
     <p class="sim-scheme-name">${escapeHtml(result.scheme_name)}</p>
     <div class="sim-headline">
-      <p class="sim-big"><span>補助額</span> <strong id="sim-subsidy" data-subsidy-yen="${result.subsidy_yen}">${yen(result.subsidy_yen)}</strong></p>
+      <p class="sim-big"><span>補助額</span> <strong id="sim-subsidy" data-subsidy-yen="${result.subsidy_yen}" data-subsidy-min-yen="${result.subsidy_min_yen}" data-subsidy-max-yen="${result.subsidy_max_yen}" data-eligible="${result.eligible}">${amountText(result)}</strong></p>
       <p class="sim-self"><span>自己負担額</span> <strong id="sim-self-pay">${yen(result.self_pay_yen)}</strong>
-      <small>（経費の総額 ${yen(result.total_cost_yen)} − 補助額）</small></p>
+      <small>（経費の総額 ${yen(result.total_cost_yen)} − 補助額${result.other_subsidy_yen ? ` − ほかの補助金 ${yen(result.other_subsidy_yen)}` : ""}）</small></p>
     </div>
-    ${bar(result.subsidy_yen, result.self_pay_yen)}
-    <dl class="sim-figures">
-      <dt>補助対象経費</dt><dd id="sim-eligible">${yen(result.eligible_expense_yen)}</dd>
-      <dt>補助率</dt><dd id="sim-rate">${rateWords(result.rate)}</dd>
-      <dt>上限額</dt><dd id="sim-cap">${yen(result.remaining_cap_yen)}${result.remaining_cap_yen !== result.cap_yen ? `（${yen(result.cap_yen)} からこれまでの補助を引いた額）` : ""}</dd>
-    </dl>
-    <p class="sim-binds">${binds}</p>
+    ${ineligible(result)}${readings(result)}
+    ${result.eligible ? figures(result) : ""}
     ${result.caveats.length ? `<div class="sim-caveats"><h3>注意（文書に定めがない点・あいまいな点）</h3><ul>${caveats}</ul></div>` : ""}
     <h3>経費ごとの判定</h3>
     ${result.items.length ? `<div class="sim-table"><table><thead><tr><th>経費</th><th>金額（税抜）</th><th>判定</th><th>対象になる額</th><th>理由</th></tr></thead><tbody>${items}</tbody></table></div>` : "<p>経費の入力がありません。</p>"}
@@ -605,7 +706,7 @@ function renderResult(result) {
     <ol class="sim-steps">${steps}</ol>
     ${requirements ? `<h3>満たす必要のある要件</h3><ul>${requirements}</ul>` : ""}
     <div id="sim-others"></div>`;
-  showAmount(result.subsidy_yen);
+  showAmount(result.subsidy_yen, result);
 }
 
 async function renderOthers(data) {
@@ -623,7 +724,7 @@ async function renderOthers(data) {
     let cell;
     try {
       const answer = await ask({ type: "simulate", case: adapted });
-      if (answer.type === "result") cell = `<strong>${yen(answer.result.subsidy_yen)}</strong>（補助率 ${rateWords(answer.result.rate)}）`;
+      if (answer.type === "result") cell = `<strong>${amountText(answer.result)}</strong>（補助率 ${rateWords(answer.result.rate)}）`;
       else if (other.staff.required && !adapted.ict_staff_fte) cell = `${escapeHtml(other.staff.label)}を入れると計算できます`;
       else cell = "この見積りのままでは計算できません";
     } catch {
@@ -689,7 +790,9 @@ function saveCase() {
   document.body.appendChild(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  // Let go of the file once the browser surely has it: on a slow phone (or a loaded machine) the
+  // download can start more than a second after the click, and a revoked address downloads nothing.
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }
 
 // Say how an opening went: a sentence, and the engine's messages (the CLI's) under it.
@@ -768,6 +871,9 @@ async function main() {
   formData = schemes;
   anchors = anchorMap;
   quotes = quoteMap;
+  flagIds = [...new Set(formData.schemes.flatMap((s) => s.flags.map((f) => f.id)))];
+  ROW_FIELDS = [...ROW_FIELDS, ...flagIds];
+  $("sim-services").replaceChildren(...(formData.services || []).map((name) => new Option(name)));
   form.addEventListener("input", () => scheduleCalculation());
   form.addEventListener("change", (event) => {
     if (event.target === schemeSelect) showSchemeFields();
