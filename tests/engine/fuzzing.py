@@ -747,7 +747,7 @@ def names_a_field(field: str, data: Any, file_level: bool = False) -> bool:
         return True
     if field == "":
         return file_level
-    listed = re.fullmatch(r"(higher_rate_conditions|requirements_met)\[(\d+)\]", field)
+    listed = re.fullmatch(r"(higher_rate_conditions|requirements_met|prior_subsidies)\[(\d+)\](?:\.\w+)?", field)
     if listed:
         value = data.get(listed[1])
         return isinstance(value, list) and int(listed[2]) < len(value)
