@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Final
 
+from calculator._case import ITEM_KEYS
 from calculator._errors import SchemeError
 from calculator._keys import keys_at
 from calculator._reader import _ANCHOR, _ID, _MISSING, _join, _Reader
@@ -277,7 +278,7 @@ def _read_exclusions(reader: _Reader, data: dict[str, Any]) -> list[Exclusion]:
             reader.problem(path, "category・item_flag・item_part のどれか1つで、何が対象外になるかを示してください")
         category = reader.slug(table, "category", path) if "category" in table else None
         item_flag = reader.slug(table, "item_flag", path) if "item_flag" in table else None
-        if item_flag in ("recurring", "name", "category", "payment", "amount_yen", "consumption_tax_yen"):
+        if item_flag in ITEM_KEYS:  # a flag is a key of the item: it may not be one the case file has
             reader.problem(f"{path}.item_flag", f"「{item_flag}」は項目の既存のキーなので印には使えません")
         item_part = reader.choice(table, "item_part", path, ITEM_PARTS) if "item_part" in table else None
         cite = reader.citation(table.get("cite", _MISSING), f"{path}.cite")

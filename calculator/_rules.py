@@ -507,13 +507,12 @@ def _calculate(case: Case, scheme: Scheme, reading: Reading) -> tuple[Result, _F
     unit = int(other_unit) if other_unit else scheme.rounding.unit_yen
     exact = eligible * rate
     rate_amount = math.floor(exact / unit) * unit
-    rounding = {1: "1円未満", 1_000: "千円未満", 10_000: "1万円未満"}.get(unit, f"{unit:,}円未満")
     if rate_amount == exact:
         text = f"対象経費{format_yen(eligible)}×{rate_words(rate)}＝{_exact(exact)}です。"
     else:
         text = (
             f"対象経費{format_yen(eligible)}×{rate_words(rate)}＝{_exact(exact)}。"
-            f"{rounding}を切り捨てて{format_yen(rate_amount)}です。"
+            f"{_rounding_words(unit)}を切り捨てて{format_yen(rate_amount)}です。"
         )
     steps.append(Step("rate_amount", text, rate_amount, scheme.rounding.basis.citation))
 
