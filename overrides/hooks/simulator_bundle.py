@@ -155,7 +155,9 @@ def form_data() -> dict[str, Any]:
                     }
                 )
             else:
-                exclusion = next(e for e in s.exclusions if e.category == category_id)
+                exclusion = next((e for e in s.exclusions if e.category == category_id), None)
+                if exclusion is None:  # neither defined nor excluded by this scheme
+                    continue
                 categories.append(
                     {"id": category_id, "title": exclusion.title, "counted": False, "hint": exclusion.text, "kinds": []}
                 )
@@ -166,9 +168,9 @@ def form_data() -> dict[str, Any]:
                 "title": s.title,
                 "rate": f"{s.rate.base.numerator}/{s.rate.base.denominator}",
                 "staff": {
-                    "required": s.cap.kind == "by_staff",
-                    "label": s.cap.staff_label,
-                    "note": s.cap.staff_note.text if s.cap.staff_note else "",
+                    "required": s.cap is not None and s.cap.kind == "by_staff",
+                    "label": s.cap.staff_label if s.cap else "",
+                    "note": s.cap.staff_note.text if s.cap and s.cap.staff_note else "",
                 },
                 "conditions": [
                     {"id": c.id, "label": c.label, "title": c.title, "text": c.text, "anchor": c.citation.anchor}
