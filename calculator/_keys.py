@@ -7,7 +7,7 @@ A key added to the loader but not described here, or described but not read, fai
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 
@@ -51,6 +51,18 @@ def _t(name: str, description: str, keys: tuple[Key, ...], required: bool = True
     return Key(name, "table", required, description, keys)
 
 
+def _v(key: Key) -> Key:
+    """A value with its own citation, nested under it (schema 2): `name = { value = …, cite = … }`,
+    where schema 1 had the sibling `name_cite`. The value keeps its type and its checks."""
+    return Key(
+        key.name,
+        "table",
+        key.required,
+        f"{key.description}と、その出典",
+        (replace(key, name="value", required=True), _cite()),
+    )
+
+
 def _ts(name: str, description: str, keys: tuple[Key, ...], required: bool = False) -> Key:
     return Key(name, "tables", required, description, keys)
 
@@ -85,8 +97,7 @@ def _cap(name: str, description: str, required: bool) -> Key:
                 ),
             ),
             _s("staff_label", "職員数の呼び方（例: ICTの活用が見込まれる職員数（常勤換算））", required=False),
-            _s("staff_note", "職員数の数え方の定め", required=False),
-            _cite("staff_note_cite", "職員数の数え方の出典", required=False),
+            _t("staff_note", "職員数の数え方の定めと、その出典", _CITED, required=False),
         ),
         required,
     )
@@ -96,7 +107,7 @@ SCHEME: Final = _t(
     "",
     "制度ファイル",
     (
-        _i("schema_version", "この形式の版（1）", minimum=1),
+        _i("schema_version", "この形式の版（2）", minimum=1),
         _s("id", "制度の id: <都道府県>-<年度>（例: ibaraki-2023）。ファイル名と同じ"),
         _s("prefecture", "都道府県名（例: 茨城県）"),
         _i("fiscal_year", "年度（西暦の年度初めの年）", minimum=2000),
@@ -136,8 +147,7 @@ SCHEME: Final = _t(
             (
                 Key("base", "rate", True, '補助率（例: "1/2"）'),
                 _cite(),
-                Key("higher", "rate", False, '要件を満たすときの補助率（例: "3/4"）'),
-                _cite("higher_cite", "高い補助率の出典", required=False),
+                _v(Key("higher", "rate", False, '要件を満たすときの補助率（例: "3/4"）')),
                 _s("needs", "要件のいずれか（any）か、すべて（all）か", required=False, choices=("any", "all")),
                 _ts(
                     "conditions",
@@ -161,8 +171,7 @@ SCHEME: Final = _t(
                 _s("title", "区分の名前"),
                 _s("text", "区分の説明"),
                 _cap("cap", "この区分の上限額", required=True),
-                _s("max_units", "台数の上限: capacity（利用定員まで）", required=False, choices=("capacity",)),
-                _cite("max_units_cite", "台数の上限の出典", required=False),
+                _v(_s("max_units", "台数の上限: capacity（利用定員まで）", required=False, choices=("capacity",))),
             ),
         ),
         _ts(
@@ -205,8 +214,7 @@ SCHEME: Final = _t(
                 ),
                 _s("text", "説明"),
                 _cite(),
-                _b("recurring_excluded_from_second", "2回目以降は恒常的な費用を除く", required=True),
-                _cite("recurring_cite", "恒常的な費用を除く定めの出典", required=False),
+                _v(_b("recurring_excluded_from_second", "2回目以降は恒常的な費用を除く（書かなければ除かない）")),
                 _ts(
                     "examples",
                     "文書にある計算例",
@@ -248,12 +256,10 @@ SCHEME: Final = _t(
                 _s("text", "説明"),
                 _cite(),
                 _ts("conditions", "この区分の品目が満たす条件", _CITED),
-                Key("requires_any", "strings", False, "前提（ikkan_achieved、includes_care_software のいずれか）"),
-                _cite("requires_cite", "前提の出典", required=False),
+                _v(Key("requires_any", "strings", False, "前提（ikkan_achieved、includes_care_software のいずれか）")),
                 _b("recurring", "何も言われなければ恒常的な費用とみなす"),
                 _s("recurring_caveat", "そのみなしを述べる注意の id", required=False),
-                _i("eligible_cap_yen", "この区分の対象経費の上限（円）", required=False, minimum=1),
-                _cite("eligible_cap_cite", "その出典", required=False),
+                _v(_i("eligible_cap_yen", "この区分の対象経費の上限（円）", required=False, minimum=1)),
                 _b("equipment", "機器である（ソフトやサービスではない）"),
                 _ts(
                     "kinds",
@@ -267,10 +273,8 @@ SCHEME: Final = _t(
                 ),
                 _s("menu", "属する区分（[[menus]] の id）", required=False),
                 _b("care_software", "この区分の品目は介護ソフトの導入にあたる（id が care_software なら既定で true）"),
-                _i("unit_limit_yen", "1台あたりの対象経費の限度（円）", required=False, minimum=1),
-                _cite("unit_limit_cite", "その出典", required=False),
-                _i("unit_cap_yen", "1台あたりの補助の上限（円、per_unit の区分）", required=False, minimum=1),
-                _cite("unit_cap_cite", "その出典", required=False),
+                _v(_i("unit_limit_yen", "1台あたりの対象経費の限度（円）", required=False, minimum=1)),
+                _v(_i("unit_cap_yen", "1台あたりの補助の上限（円、per_unit の区分）", required=False, minimum=1)),
             ),
             required=True,
         ),
@@ -340,10 +344,8 @@ SCHEME: Final = _t(
                 _d("period_end", "申請期間の末日"),
                 _s("period_text", "申請期間の書き方（文書のとおり）"),
                 _cite(),
-                _s("email", "提出先・問合せのメールアドレス"),
-                _s("office", "担当課"),
-                _cite("contact_cite", "連絡先の出典"),
-                _cite("office_cite", "担当課の出典"),
+                _v(_s("email", "提出先・問合せのメールアドレス")),
+                _v(_s("office", "担当課")),
                 _ts(
                     "documents",
                     "提出書類",
@@ -357,8 +359,7 @@ SCHEME: Final = _t(
                 _s("email_note", "メールアドレスの注意", required=False),
                 _s("postal_address", "郵送先", required=False),
                 _s("receipt", "必着 か 消印有効", required=False, choices=("必着", "消印有効")),
-                _d("completion_deadline", "事業の完了期限", required=False),
-                _cite("completion_cite", "完了期限の出典", required=False),
+                _v(_d("completion_deadline", "事業の完了期限", required=False)),
                 _s("phone", "電話番号", required=False),
                 _s("hours", "受付時間", required=False),
                 _s("official_url", "県の制度のページ（https://）", required=False),

@@ -25,7 +25,6 @@ from calculator._scheme import (
     Cap,
     Category,
     Caveat,
-    Cited,
     Clause,
     ConsumptionTax,
     Document,
@@ -55,7 +54,7 @@ from calculator._vocabulary import (
     SUBMIT_METHODS,
 )
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2  # 2: a value with its own citation nests it (`{ value, cite }`)
 
 
 def _read_clauses(reader: _Reader, data: dict[str, Any], documents: dict[str, Document]) -> None:
@@ -84,7 +83,8 @@ def _read_rate(reader: _Reader, data: dict[str, Any]) -> Rate | None:
     needs = reader.choice(table, "needs", "rate", ("any", "all")) if "needs" in table else "any"
     base = reader.rate(table, "base", "rate")
     citation = reader.citation(table.get("cite", _MISSING), "rate.cite")
-    higher = reader.rate(table, "higher", "rate")
+    higher_value, higher_citation = reader.unwrap(table, "higher", "rate")
+    higher = reader.rate(higher_value, "higher", "rate")
     conditions: list[RateCondition] = []
     for n, raw in enumerate(reader.tables(table.get("conditions", _MISSING), "rate.conditions", allow_empty=True)):
         path = f"rate.conditions[{n}]"
@@ -100,11 +100,9 @@ def _read_rate(reader: _Reader, data: dict[str, Any]) -> Rate | None:
                     cite,
                 )
             )
-    higher_citation = None
     if higher is not None or conditions:
         if higher is None or not conditions:
             reader.problem("rate", "higher（高い補助率）と conditions（その要件）はそろって必要です")
-        higher_citation = reader.citation(table.get("higher_cite", _MISSING), "rate.higher_cite")
         if higher is not None and base is not None and higher <= base:
             reader.problem("rate.higher", "高い補助率は base より大きくしてください")
     if base is None or citation is None:
@@ -156,11 +154,7 @@ def _read_cap(reader: _Reader, value: Any, where: str = "cap") -> Cap | None:
     if bands and bands[0].min_staff != 1:
         reader.problem(f"{where}.bands[0].min_staff", "最初の区分は1人から始めてください")
     staff_label = reader.text(table, "staff_label", where)
-    note_text = reader.text(table, "staff_note", where, default="")
-    staff_note = None
-    if note_text:
-        note_cite = reader.citation(table.get("staff_note_cite", _MISSING), f"{where}.staff_note_cite")
-        staff_note = Cited(note_text, note_cite) if note_cite else None
+    staff_note = reader.cited(table["staff_note"], f"{where}.staff_note") if "staff_note" in table else None
     if citation is None:
         return None
     return Cap(kind, citation, bands=tuple(bands), staff_label=staff_label, staff_note=staff_note)
@@ -198,19 +192,15 @@ def _read_categories(reader: _Reader, data: dict[str, Any]) -> list[Category]:
                 reader.tables(table.get("conditions", _MISSING), f"{path}.conditions", allow_empty=True)
             )
         ]
-        requires = table.get("requires_any", [])
-        if not isinstance(requires, list) or any(r not in REQUIREMENT_FACTS for r in requires):
+        requires_value, requires_citation = reader.unwrap(table, "requires_any", path)
+        requires = requires_value.get("requires_any", [])
+        if requires_value and (
+            not isinstance(requires, list) or not requires or any(r not in REQUIREMENT_FACTS for r in requires)
+        ):
             reader.problem(f"{path}.requires_any", f"使えるのは {', '.join(REQUIREMENT_FACTS)} の配列です")
             requires = []
-        requires_citation = None
-        if requires:
-            requires_citation = reader.citation(table.get("requires_cite", _MISSING), f"{path}.requires_cite")
-        elif "requires_cite" in table:
-            reader.problem(f"{path}.requires_cite", "requires_any がないのに出典があります")
-        cap = reader.integer(table, "eligible_cap_yen", path, minimum=1)
-        cap_citation = None
-        if cap is not None:
-            cap_citation = reader.citation(table.get("eligible_cap_cite", _MISSING), f"{path}.eligible_cap_cite")
+        cap_value, cap_citation = reader.unwrap(table, "eligible_cap_yen", path)
+        cap = reader.integer(cap_value, "eligible_cap_yen", path, minimum=1)
         recurring = reader.flag(table, "recurring", path)
         recurring_caveat = reader.caveat_ref(table, "recurring_caveat", path)
         if recurring and recurring_caveat is None:
@@ -229,14 +219,10 @@ def _read_categories(reader: _Reader, data: dict[str, Any]) -> list[Category]:
                     ExpenseKind(reader.slug(kind, "id", kpath), reader.text(kind, "title", kpath), said, kind_cite)
                 )
         _check_ids(reader, f"{path}.kinds", [k.id for k in kinds])
-        unit_limit = reader.integer(table, "unit_limit_yen", path, minimum=1)
-        unit_limit_cite = (
-            reader.citation(table.get("unit_limit_cite", _MISSING), f"{path}.unit_limit_cite") if unit_limit else None
-        )
-        unit_cap = reader.integer(table, "unit_cap_yen", path, minimum=1)
-        unit_cap_cite = (
-            reader.citation(table.get("unit_cap_cite", _MISSING), f"{path}.unit_cap_cite") if unit_cap else None
-        )
+        unit_limit_value, unit_limit_cite = reader.unwrap(table, "unit_limit_yen", path)
+        unit_limit = reader.integer(unit_limit_value, "unit_limit_yen", path, minimum=1)
+        unit_cap_value, unit_cap_cite = reader.unwrap(table, "unit_cap_yen", path)
+        unit_cap = reader.integer(unit_cap_value, "unit_cap_yen", path, minimum=1)
         category_id = reader.slug(table, "id", path)
         menu = reader.slug(table, "menu", path) if "menu" in table else None
         if cite is None:
@@ -305,10 +291,8 @@ def _read_application(reader: _Reader, data: dict[str, Any]) -> Application | No
     path = "application"
     table = reader.table(data["application"], path, *keys_at("application"))
     receipt = reader.choice(table, "receipt", path, ("必着", "消印有効")) if "receipt" in table else ""
-    deadline = reader.date(table, "completion_deadline", path)
-    deadline_cite = (
-        reader.citation(table.get("completion_cite", _MISSING), f"{path}.completion_cite") if deadline else None
-    )
+    deadline_value, deadline_cite = reader.unwrap(table, "completion_deadline", path)
+    deadline = reader.date(deadline_value, "completion_deadline", path)
     official_url = reader.text(table, "official_url", path, default="")
     if official_url and not official_url.startswith("https://"):
         reader.problem(f"{path}.official_url", "https:// で始まるURLが必要です")
@@ -326,9 +310,9 @@ def _read_application(reader: _Reader, data: dict[str, Any]) -> Application | No
                     reader.text(doc, "name", dpath), reader.choice(doc, "submit_by", dpath, SUBMIT_METHODS), cite
                 )
             )
-    period_cite, contact_cite, office_cite = (
-        reader.citation(table.get(k, _MISSING), f"{path}.{k}") for k in ("cite", "contact_cite", "office_cite")
-    )
+    period_cite = reader.citation(table.get("cite", _MISSING), f"{path}.cite")
+    email, contact_cite = reader.unwrap(table, "email", path)
+    office, office_cite = reader.unwrap(table, "office", path)
     if not (start and end and period_cite and contact_cite and office_cite):
         return None
     return Application(
@@ -336,10 +320,10 @@ def _read_application(reader: _Reader, data: dict[str, Any]) -> Application | No
         end,
         reader.text(table, "period_text", path),
         period_cite,
-        reader.text(table, "email", path),
+        reader.text(email, "email", path),
         reader.text(table, "email_note", path, default=""),
         reader.text(table, "postal_address", path, default=""),
-        reader.text(table, "office", path),
+        reader.text(office, "office", path),
         contact_cite,
         office_cite,
         tuple(documents),
@@ -359,10 +343,8 @@ def _read_menus(reader: _Reader, data: dict[str, Any]) -> list[Menu]:
         path = f"menus[{n}]"
         table = reader.table(raw, path, *keys_at("menus"))
         cap = _read_cap(reader, table.get("cap"), f"{path}.cap")
-        max_units = reader.choice(table, "max_units", path, ("capacity",)) if "max_units" in table else None
-        max_units_cite = (
-            reader.citation(table.get("max_units_cite", _MISSING), f"{path}.max_units_cite") if max_units else None
-        )
+        max_units_value, max_units_cite = reader.unwrap(table, "max_units", path)
+        max_units = reader.choice(max_units_value, "max_units", path, ("capacity",)) if max_units_value else None
         if cap is not None:
             menus.append(
                 Menu(
@@ -485,7 +467,10 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
         reader.problem(where, f"{TO_FILL}が残っています（原文にもとづいて埋めてください）")
     top = reader.table(data, "", *keys_at(""))
     if top.get("schema_version") != SCHEMA_VERSION:
-        reader.problem("schema_version", f"{SCHEMA_VERSION} が必要です")
+        upgrade = "（版1の `<キー>_cite` は `<キー> = { value = …, cite = { … } }` にまとめます）"
+        reader.problem(
+            "schema_version", f"{SCHEMA_VERSION} が必要です" + (upgrade if top.get("schema_version") == 1 else "")
+        )
     scheme_id = reader.slug(top, "id", "", _ID).strip()
     if scheme_id and scheme_id != path.stem:
         reader.problem("id", f"ファイル名（{path.stem}.toml）と id（{scheme_id}）をそろえてください")
@@ -529,10 +514,10 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
     repeat_raw = reader.table(top.get("repeat"), "repeat", *keys_at("repeat"))
     reader.choice(repeat_raw, "rule", "repeat", ("cap_less_prior", "once_per_menu_per_year"))
     repeat_cite = reader.citation(repeat_raw.get("cite", _MISSING), "repeat.cite")
-    recurring_excluded = reader.flag(repeat_raw, "recurring_excluded_from_second", "repeat")
-    recurring_cite = None
-    if recurring_excluded:
-        recurring_cite = reader.citation(repeat_raw.get("recurring_cite", _MISSING), "repeat.recurring_cite")
+    recurring_value, recurring_cite = reader.unwrap(repeat_raw, "recurring_excluded_from_second", "repeat")
+    recurring_excluded = reader.flag(recurring_value, "recurring_excluded_from_second", "repeat")
+    if recurring_value and not recurring_excluded:
+        reader.problem("repeat.recurring_excluded_from_second", "除かないときは、このキーを書きません")
     examples = []
     for n, raw in enumerate(reader.tables(repeat_raw.get("examples", _MISSING), "repeat.examples", allow_empty=True)):
         epath = f"repeat.examples[{n}]"

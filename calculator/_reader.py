@@ -164,6 +164,18 @@ class _Reader:
             self.problem(path, "出典（cite）か、文書に定めがないことを示す注意（caveat）が必要です")
         return None  # a caveat alone is resolved to its citation in _resolve
 
+    def unwrap(self, table: dict[str, Any], key: str, path: str) -> tuple[dict[str, Any], Citation | None]:
+        """A value with its own citation, `key = { value = …, cite = {…} }` (_keys._v): the value as
+        `{key: value}`, so the typed readers check it at its own path, and its citation. Absent: ({}, None)."""
+        raw = table.get(key, _MISSING)
+        if raw is _MISSING:
+            return {}, None
+        where = _join(path, key)
+        inner = self.table(raw, where, {"value", "cite"})
+        if "value" not in inner:
+            return {}, None
+        return {key: inner["value"]}, self.citation(inner.get("cite", _MISSING), f"{where}.cite")
+
     def cited(self, value: Any, path: str) -> Cited | None:
         table = self.table(value, path, {"text", "cite"})  # a cited text: _keys._CITED
         text = self.text(table, "text", path)

@@ -34,7 +34,7 @@ def skeleton(scheme_id: str, fiscal_year: int) -> str:
 # python3 -m calculator check が OK になるまで直してください。キーの意味は「県の担当者の方へ」の
 # 「制度ファイルのキーの一覧」にあります。数字・条件・除外のすべてに原文の引用（cite）が必要です。
 
-schema_version = 1
+schema_version = 2
 id = "{scheme_id}"
 prefecture = "{f}"
 fiscal_year = {fiscal_year}
@@ -97,7 +97,6 @@ cite = {{ clause = "{scheme_id}-expenses", quote = "{f}" }}
 rule = "cap_less_prior"
 text = "{f} 2回目以降の補助の扱い"
 cite = {{ clause = "{scheme_id}-rate", quote = "{f}" }}
-recurring_excluded_from_second = false
 
 [payments.purchase]
 counted = true
