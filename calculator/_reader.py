@@ -194,6 +194,8 @@ class _Reader:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             self.problem(_join(path, key), "条件名の空でない配列が必要です")
             return ()
+        if "about_document" in value and len(value) > 1:
+            self.problem(_join(path, key), "about_document（文書についての注意）は、ほかの条件と組み合わせません")
         for predicate in value:
             name, argument = split_predicate(predicate)
             kind = PREDICATES.get(name)

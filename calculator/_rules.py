@@ -107,6 +107,8 @@ class _Facts:
             return any(flag in i.flags and i.category == category for i in items)
         if name == "always":
             return True
+        if name == "about_document":
+            return False  # the scheme page's to show, not a result's
         if name == "staff_between_bands":
             return self.staff_between_bands
         if name == "subsidy_from_rate":

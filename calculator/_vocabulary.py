@@ -43,6 +43,9 @@ REQUIREMENT_FACT_MISSING: Final = {
 # Predicates of `when` lists: name -> what its argument names ("" for none).
 PREDICATES: Final = {
     "always": "",
+    # A caveat about the source document itself (「年度の記載がありません」), not about any case: the
+    # scheme's pages show it; a case's result never does.
+    "about_document": "",
     "staff_between_bands": "",
     "staff_below_bands": "",
     "units_over_capacity": "",

@@ -626,11 +626,13 @@ def test_result_json_contract() -> None:
         },
     }
     assert [set(c) for c in device["conditions"]] == [{"text", "citation"}]
-    caveat = next(c for c in data["caveats"] if c["id"] == "yamaguchi-2022-schedule-missing")
+    caveat = next(c for c in data["caveats"] if c["id"] == "yamaguchi-2022-selection-criteria")
     assert set(caveat) == {"id", "title", "text", "citation"}  # a caveat carries no label
-    assert caveat["title"] == "スケジュールの内容が読み取れません"
-    assert caveat["text"].startswith("概要の「2 スケジュール」は見出しだけで")
-    assert caveat["citation"]["anchor"] == "yamaguchi-2022-schedule"
+    assert caveat["title"] == "予算を超える応募があった場合は選考があります"
+    assert caveat["text"].startswith("予算を超える応募があった場合は、広く介護事業所")
+    assert caveat["citation"]["anchor"] == "yamaguchi-2022-selection"
+    # A caveat about the document itself is the scheme page's, never a result's (about_document).
+    assert "yamaguchi-2022-schedule-missing" not in {c["id"] for c in data["caveats"]}
     project_a = next(r for r in data["requirements"] if r["id"] == "project_a")
     assert (project_a["label"], project_a["title"]) == ("ア", "一貫で行える介護ソフトを導入する")
     assert project_a["text"].startswith("記録業務・情報共有業務")
@@ -787,7 +789,7 @@ def test_rounding_caveat_needs_an_eligible_expense() -> None:
         case = {"scheme": "ibaraki-2023", "ict_staff_fte": 5, "prior_subsidy_yen": prior, "items": items}
         return [c.id for c in calculator.simulate(case).caveats]
 
-    always = ["ibaraki-2023-fiscal-year", "ibaraki-2023-application-limits"]
+    always = ["ibaraki-2023-application-limits"]  # 年度の記載がありません is the scheme page's (about_document)
     assert caveats([]) == always  # nothing to round: no rounding caveat
     # 1 × 1/2 = 0.5 → 0, and 0 rounded to a thousand: the caveat cannot change this case
     assert caveats([{"category": "care_software", "amount_yen": 1}]) == always
