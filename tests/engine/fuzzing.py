@@ -747,10 +747,19 @@ def names_a_field(field: str, data: Any, file_level: bool = False) -> bool:
         return True
     if field == "":
         return file_level
-    listed = re.fullmatch(r"(higher_rate_conditions|requirements_met|prior_subsidies)\[(\d+)\](?:\.\w+)?", field)
+    listed = re.fullmatch(
+        r"(higher_rate_conditions|requirements_met|prior_subsidies)\[(\d+)\](?:\.(.*))?", field, flags=re.DOTALL
+    )
     if listed:
         value = data.get(listed[1])
-        return isinstance(value, list) and int(listed[2]) < len(value)
+        if not isinstance(value, list) or int(listed[2]) >= len(value):
+            return False
+        entry = value[int(listed[2])]  # a key of one earlier grant: a known one, or one the entry has
+        return (
+            listed[3] is None
+            or listed[3] in ("fiscal_year", "amount_yen", "menu")
+            or (isinstance(entry, dict) and listed[3] in entry)
+        )
     item = re.fullmatch(r"items\[(\d+)\](?:\.(.*))?", field, flags=re.DOTALL)
     if not item:
         return False
