@@ -4,12 +4,16 @@ page and on the simulator's states, keyboard-only use, visible focus, 200 % zoom
 from __future__ import annotations
 
 import base64
+import itertools
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.site.browser import axe_violations
+from tests.site.test_build import ALL_PAGES
 from tests.site.test_pages import VISITS
 from tests.site.test_simulator import open_simulator, wait_for_subsidy
 
@@ -35,6 +39,20 @@ def test_no_page_has_a_wcag_a_or_aa_violation(browser: Any, base_url: str, width
     found = {path or "/": axe_violations(page) for path, page in every_page(browser, base_url, width, 900)}
     assert {path: v for path, v in found.items() if v} == {}
     assert len(found) == len(VISITS) == 26  # with the two 原文 pages
+
+
+def test_no_page_skips_a_heading_level(site: Path) -> None:
+    """Each heading is at most one level below the one before it (Lighthouse's heading-order, a best
+    practice that axe's WCAG A/AA rules leave out): the glossary's terms were h3 under the page's h1."""
+    skips = {}
+    for path in ALL_PAGES:
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        article = html[html.index("<article") : html.index("</article>")]
+        levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", article)]
+        jumps = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
+        if jumps or levels[:1] != [1]:
+            skips[path or "/"] = (levels[:1], jumps)
+    assert skips == {}
 
 
 def test_the_simulator_with_errors_shown_and_rows_added_has_no_violation(page: Any, base_url: str) -> None:
