@@ -95,3 +95,40 @@ def test_the_comparison_reads_on_a_phone_and_stays_one_table(browser: Any, base_
     rows = page.locator(".compare-table tr").count()
     assert (roles["table"], roles["row"], roles["columnheader"], roles["cell"]) == (1, rows, 3, 3 * (rows - 1))
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_glossary_term_explains_itself_on_hover_and_focus(browser: Any, base_url: str, width: int) -> None:
+    """site.js makes a term's tooltip when it is pointed at or focused, not Material's per-term tooltip
+    at load (a forced layout each): the explanation shows, a screen reader is told it, Escape hides it,
+    and between times the term keeps its title (a screen reader's description; the browser's tooltip
+    without scripts)."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    seen = watch(page, base_url)
+    page.goto(base_url + "yamaguchi-2022/expenses/")
+    page.wait_for_load_state("networkidle")
+    terms = page.locator("article a.glossary-term")
+    assert terms.count() >= 10
+    explanation = terms.nth(2).get_attribute("title")
+    assert explanation and all(terms.nth(i).get_attribute("title") for i in range(terms.count()))
+    terms.nth(2).scroll_into_view_if_needed()
+    terms.nth(2).hover()
+    tip = page.locator("[role=tooltip].md-tooltip--active")
+    tip.wait_for()
+    assert tip.inner_text() == explanation
+    assert terms.nth(2).get_attribute("aria-describedby") == tip.get_attribute("id")
+    box, term = tip.bounding_box(), terms.nth(2).bounding_box()
+    assert box is not None and term is not None
+    assert box["y"] >= term["y"] + term["height"] and box["x"] >= 0 and box["x"] + box["width"] <= width
+    page.mouse.move(0, 0)
+    page.wait_for_selector("[role=tooltip]", state="detached")
+    assert terms.nth(2).get_attribute("title") == explanation
+    assert terms.nth(2).get_attribute("aria-describedby") is None
+    terms.nth(3).focus()  # as from the keyboard
+    assert tip.inner_text() == terms.nth(3).get_attribute("data-tooltip")
+    page.keyboard.press("Escape")
+    assert page.locator("[role=tooltip]").count() == 0
+    assert page.locator("[id^=__tooltip_]").count() == 0  # Material's own never came
+    assert seen.errors == []
+    context.close()
