@@ -232,7 +232,8 @@ def main() -> None:
                     keep = args.keep / name if args.keep else None
                     results[name][page].append(lighthouse(cli, base + page, keep))
                     print(f"run {run + 1}/{args.runs} {name} /{page}: {results[name][page][-1]}", flush=True)
-        first = first_results_on_mobile(bases, args.runs)
+        # The simulator's first result only when its page is measured (--pages without it skips ~1 min a run).
+        first = first_results_on_mobile(bases, args.runs) if "simulator/" in pages else {}
     version = json.loads((TOOL / "node_modules" / "lighthouse" / "package.json").read_text(encoding="utf-8"))
     load = os.getloadavg()
     text = [
@@ -249,7 +250,8 @@ def main() -> None:
         "",
         *table(results["now"]),
     ]
-    text += ["", *first_result_lines(first, args.runs)]
+    if first:
+        text += ["", *first_result_lines(first, args.runs)]
     if args.baseline:
         text += ["", f"## Baseline: `{args.baseline}`, measured in the same run", "", *table(results["baseline"])]
     print("\n".join(text))

@@ -134,3 +134,70 @@ highlightCitedQuote();
   });
   input.addEventListener("blur", function () { setTimeout(close, 200); });
 })();
+
+// Glossary terms' tooltips, made when a term is first pointed at or focused, not all at load.
+// Material's content.tooltips mounts a tooltip for every [title] on DOMContentLoaded and measures each
+// with a forced layout: on an expenses page (18 terms) that was the largest part of Material's set-up
+// left (bench/results/lighthouse.md). So the terms' titles are kept out of Material's way while it
+// mounts (this script runs before its DOMContentLoaded listener, and this listener after it) and put
+// back at once: a screen reader still hears each short explanation, and without scripts the browser's
+// own tooltip shows it. The tooltip here uses Material's own classes and looks the same.
+(function () {
+  var terms = document.querySelectorAll("a.glossary-term[title]");
+  if (!terms.length) return;
+  terms.forEach(function (term) {
+    term.setAttribute("data-tooltip", term.title);
+    term.removeAttribute("title");
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    terms.forEach(function (term) { term.title = term.getAttribute("data-tooltip"); });
+  });
+
+  var tip = null;
+  var shownFor = null;
+  var hiding = 0;
+
+  function show(term) {
+    clearTimeout(hiding);
+    if (shownFor === term) return;
+    if (shownFor) hide(true);
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.id = "glossary-tooltip";
+      tip.className = "md-tooltip md-tooltip--inline";
+      tip.setAttribute("role", "tooltip");
+      tip.appendChild(document.createElement("div")).className = "md-tooltip__inner md-typeset";
+    }
+    tip.firstChild.textContent = term.getAttribute("data-tooltip");
+    document.body.appendChild(tip);
+    var box = term.getBoundingClientRect();
+    var width = tip.offsetWidth;
+    tip.style.setProperty("--md-tooltip-width", width + "px");
+    tip.style.setProperty("--md-tooltip-x", window.scrollX + box.left + box.width / 2 - width / 2 + "px");
+    tip.style.setProperty("--md-tooltip-y", window.scrollY + box.bottom + 8 + "px");
+    term.removeAttribute("title"); // no second tooltip from the browser; the description is the tooltip
+    term.setAttribute("aria-describedby", tip.id);
+    shownFor = term;
+    requestAnimationFrame(function () { if (shownFor === term) tip.classList.add("md-tooltip--active"); });
+  }
+
+  function hide(now) {
+    if (!shownFor) return;
+    var term = shownFor;
+    shownFor = null;
+    term.title = term.getAttribute("data-tooltip");
+    term.removeAttribute("aria-describedby");
+    tip.classList.remove("md-tooltip--active");
+    if (now) tip.remove();
+    else hiding = setTimeout(function () { if (!shownFor) tip.remove(); }, 250);
+  }
+
+  function termOf(event) {
+    return event.target.closest ? event.target.closest("a.glossary-term[data-tooltip]") : null;
+  }
+  document.addEventListener("mouseover", function (event) { var t = termOf(event); if (t) show(t); });
+  document.addEventListener("focusin", function (event) { var t = termOf(event); if (t) show(t); });
+  document.addEventListener("mouseout", function (event) { if (termOf(event) === shownFor) hide(false); });
+  document.addEventListener("focusout", function (event) { if (termOf(event) === shownFor) hide(false); });
+  document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(true); });
+})();
