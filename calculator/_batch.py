@@ -125,21 +125,26 @@ def read_cases_file(path: Path | str) -> dict[str, Any] | list[FacilityInput]:
     """A single case's raw mapping, exactly as `read_case_file` gives it, or the facilities of a file
     of many (a case file with ``facilities``, or a CSV)."""
     path = Path(path)
-    data = read_file_bytes(path, MAX_BATCH_BYTES)
-    if path.suffix.lower() == ".csv" and not _looks_like_json(data):
+    return read_cases_bytes(read_file_bytes(path, MAX_BATCH_BYTES), path.name, where=str(path))
+
+
+def read_cases_bytes(data: bytes, name: str, *, where: str | None = None) -> dict[str, Any] | list[FacilityInput]:
+    """The same from a file's bytes (at most MAX_BATCH_BYTES + 1 of them) and its name: what the CLI
+    reads from a path and the simulator page from a file."""
+    if name.lower().endswith(".csv") and not _looks_like_json(data):
         return read_csv_bytes(data)
     if len(data) > MAX_BATCH_BYTES:
-        raise too_large(path.name)
+        raise too_large(name)
     try:
-        raw = read_case_bytes(data, path.name, where=str(path), limit=MAX_BATCH_BYTES)
+        raw = read_case_bytes(data, name, where=where, limit=MAX_BATCH_BYTES)
     except InputError:
         if len(data) > MAX_CASE_BYTES:
-            raise too_large(path.name) from None  # as before: a single case over 2 MB is refused unread
+            raise too_large(name) from None  # as before: a single case over 2 MB is refused unread
         raise
     if BATCH_KEY in raw:
         return facilities_of(raw)
     if len(data) > MAX_CASE_BYTES:
-        raise too_large(path.name)
+        raise too_large(name)
     return raw
 
 

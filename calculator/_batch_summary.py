@@ -50,26 +50,42 @@ class FacilityResult:
         }
 
 
+@dataclass(frozen=True)
+class CheckedFacility:
+    """A facility whose case passed the engine's checks, ready to compute."""
+
+    name: str
+    case: Case
+    scheme: Scheme
+
+    def compute(self) -> FacilityResult:
+        return FacilityResult(self.name, simulate_case(self.case, self.scheme), self.scheme)
+
+
 def simulate_all(facilities: Sequence[FacilityInput], scheme_file: Scheme | None = None) -> list[FacilityResult]:
-    """Every facility's result, or InputError with every problem of every facility (none computed).
+    """Every facility's result, or InputError with every problem of every facility (none computed)."""
+    return [facility.compute() for facility in check_all(facilities, scheme_file)]
+
+
+def check_all(facilities: Sequence[FacilityInput], scheme_file: Scheme | None = None) -> list[CheckedFacility]:
+    """Every facility checked, or InputError with every problem of every facility.
 
     `scheme_file` is used for the facilities that name its id; the others use the shipped schemes."""
     errors: list[tuple[int, FieldError]] = []
-    checked: list[tuple[FacilityInput, Case, Scheme]] = []
-    for facility in facilities:
+    checked: list[CheckedFacility] = []
+    for n, facility in enumerate(facilities, start=1):
         errors.extend(facility.problems)
         try:
             scheme_id = scheme_id_of(facility.raw)
             scheme = scheme_file if scheme_file is not None and scheme_file.id == scheme_id else get_scheme(scheme_id)
-            checked.append((facility, parse_case(facility.raw, scheme), scheme))
+            case = parse_case(facility.raw, scheme)
         except InputError as error:
             errors.extend(facility.error(e) for e in error.errors)
+            continue
+        checked.append(CheckedFacility(case.facility_name or facility.name or f"事業所{n}", case, scheme))
     if errors:
         raise InputError([e for _, e in sorted(errors, key=lambda e: e[0])])
-    return [
-        FacilityResult(case.facility_name or facility.name or f"事業所{n}", simulate_case(case, scheme), scheme)
-        for n, (facility, case, scheme) in enumerate(checked, start=1)
-    ]
+    return checked
 
 
 def amount_words(result: Result) -> str:

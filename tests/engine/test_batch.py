@@ -452,3 +452,28 @@ def test_the_readme_lists_exactly_the_csv_columns() -> None:
     table = section.split("| 見出し | キー | 列 |\n| --- | --- | --- |\n")[1].split("\n\n")[0]
     listed = [tuple(cell.strip(" `") for cell in line.strip("|").split("|")) for line in table.splitlines()]
     assert listed == [(c.header, c.key, "事業所" if c.level == "facility" else "経費") for c in _batch.COLUMNS]
+
+
+def test_json_and_csv_together_are_refused_as_a_command_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["simulate", str(BATCH / "facilities.toml"), "--json", "--csv"])
+    assert exited.value.code == 2
+    assert "コマンドの指定に誤りがあります: argument --csv: not allowed with argument --json" in capsys.readouterr().err
+
+
+def test_a_batch_on_standard_input_is_read_as_from_a_file(cli_env: dict[str, str]) -> None:
+    text = (BATCH / "facilities.toml").read_text("utf-8")
+    data = json.dumps(tomllib.loads(text), ensure_ascii=False).encode("utf-8")
+    piped = subprocess.run(
+        [PYTHON, "-m", "calculator", "simulate", "-", "--json"],
+        cwd=ROOT,
+        env=cli_env,
+        input=data,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    from_file = run(["simulate", str(BATCH / "facilities.toml"), "--json"], cli_env)
+    assert piped.returncode == from_file.returncode == 0
+    assert json.loads(piped.stdout) == json.loads(from_file.stdout)
+    assert len(json.loads(piped.stdout)) == 3
