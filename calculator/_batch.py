@@ -36,6 +36,9 @@ from calculator._vocabulary import PAYMENT_IDS, PAYMENT_WORDS
 MAX_BATCH_BYTES: Final = 64 * 1024 * 1024
 MAX_FACILITIES: Final = 10_000
 BATCH_KEY: Final = "facilities"
+# Looked up when the module loads, not when a file first needs it: the simulator's worker boots with
+# only the standard-library files that loading the engine reads (overrides/hooks/stdlib_files.mjs).
+_CP932: Final = codecs.lookup("cp932")
 
 Kind = Literal["text", "yen", "count", "flag", "ids", "payment"]
 
@@ -234,11 +237,14 @@ def _decode(data: bytes) -> str:
             raise InputError(
                 [FieldError("", "CSV を UTF-8 として読めません（BOM の後に UTF-8 でない文字があります）")]
             ) from None
-    for encoding in ("utf-8", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return _CP932.decode(data)[0]
+    except UnicodeDecodeError:
+        pass
     raise InputError([FieldError("", "CSV を読めません（UTF-8 でも Shift_JIS（CP932）でもありません）")])
 
 
