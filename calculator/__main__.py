@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from calculator import FieldError, InputError, Result, Scheme, SchemeError, check_quotes, load_scheme, simulate
 from calculator._amounts import format_yen
-from calculator._batch import FacilityInput, facilities_of, is_batch, read_cases_file, single
+from calculator._batch import Batch, facilities_in, is_batch, read_cases_file
 from calculator._batch_summary import simulate_all, summary_csv, summary_text
 from calculator._case import MAX_CASE_BYTES, scheme_id_of, too_large
 from calculator._figures import check_figures
@@ -162,7 +162,7 @@ def _simulate(case_path: str, as_json: bool, scheme_file: Path | None, as_csv: b
     else:
         data = read_cases_file(case_path)
     scheme = load_scheme(scheme_file) if scheme_file else None
-    if isinstance(data, list) or is_batch(data) or as_csv:
+    if isinstance(data, Batch) or is_batch(data) or as_csv:
         return _simulate_many(data, scheme, as_json, as_csv)
     scheme_id_of(data)
     result = simulate(data, scheme)
@@ -173,12 +173,9 @@ def _simulate(case_path: str, as_json: bool, scheme_file: Path | None, as_csv: b
     return EXIT_OK
 
 
-def _simulate_many(
-    data: dict[str, Any] | list[FacilityInput], scheme: Scheme | None, as_json: bool, as_csv: bool
-) -> int:
+def _simulate_many(data: Any, scheme: Scheme | None, as_json: bool, as_csv: bool) -> int:
     """Many facilities (or one, for --csv): the summary table, its CSV, or every result as JSON."""
-    facilities = data if isinstance(data, list) else facilities_of(data) if is_batch(data) else single(data)
-    results = simulate_all(facilities, scheme)
+    results = simulate_all(facilities_in(data), scheme)
     today = datetime.date.today()
     if as_csv:
         sys.stdout.flush()

@@ -124,18 +124,25 @@ class FacilityInput:
         return order, FieldError(place, problem.message)
 
 
-def read_cases_file(path: Path | str) -> dict[str, Any] | list[FacilityInput]:
+@dataclass(frozen=True)
+class Batch:
+    """The facilities of a file of many, in the file's order."""
+
+    facilities: tuple[FacilityInput, ...]
+
+
+def read_cases_file(path: Path | str) -> dict[str, Any] | Batch:
     """A single case's raw mapping, exactly as `read_case_file` gives it, or the facilities of a file
     of many (a case file with ``facilities``, or a CSV)."""
     path = Path(path)
     return read_cases_bytes(read_file_bytes(path, MAX_BATCH_BYTES), path.name, where=str(path))
 
 
-def read_cases_bytes(data: bytes, name: str, *, where: str | None = None) -> dict[str, Any] | list[FacilityInput]:
+def read_cases_bytes(data: bytes, name: str, *, where: str | None = None) -> dict[str, Any] | Batch:
     """The same from a file's bytes (at most MAX_BATCH_BYTES + 1 of them) and its name: what the CLI
     reads from a path and the simulator page from a file."""
     if name.lower().endswith(".csv") and not _looks_like_json(data):
-        return read_csv_bytes(data)
+        return Batch(tuple(read_csv_bytes(data)))
     if len(data) > MAX_BATCH_BYTES:
         raise too_large(name)
     try:
@@ -145,14 +152,15 @@ def read_cases_bytes(data: bytes, name: str, *, where: str | None = None) -> dic
             raise too_large(name) from None  # as before: a single case over 2 MB is refused unread
         raise
     if BATCH_KEY in raw:
-        return facilities_of(raw)
+        return Batch(tuple(facilities_of(raw)))
     if len(data) > MAX_CASE_BYTES:
         raise too_large(name)
     return raw
 
 
-def is_batch(raw: dict[str, Any]) -> bool:
-    return BATCH_KEY in raw
+def is_batch(raw: object) -> bool:
+    """Whether a case file's mapping holds many facilities (anything else is a single case, or not one)."""
+    return isinstance(raw, dict) and BATCH_KEY in raw
 
 
 def facilities_of(raw: dict[str, Any]) -> list[FacilityInput]:
@@ -194,9 +202,17 @@ def _json_where(n: int, own: dict[str, Any], shared: dict[str, Any]) -> Callable
     return where
 
 
-def single(raw: dict[str, Any]) -> list[FacilityInput]:
+def facilities_in(data: Any) -> list[FacilityInput]:
+    """The facilities of whatever a case file held: a file of many, a mapping with ``facilities``, or
+    a single case (a batch of one)."""
+    if isinstance(data, Batch):
+        return list(data.facilities)
+    return facilities_of(data) if is_batch(data) else single(data)
+
+
+def single(raw: Any) -> list[FacilityInput]:
     """A single case as a batch of one (its fields named as the file names them)."""
-    name = raw.get("facility_name")
+    name = raw.get("facility_name") if isinstance(raw, dict) else None
     return [FacilityInput(raw, lambda field: (field, 0), name if isinstance(name, str) else "")]
 
 

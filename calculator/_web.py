@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from calculator import load_case, scheme_ids
 from calculator import simulate as simulate_case
-from calculator._batch import facilities_of, is_batch, read_cases_bytes, single
+from calculator._batch import facilities_in, read_cases_bytes
 from calculator._batch_summary import CheckedFacility, check_all
 from calculator._case import MAX_CASE_BYTES, read_case_bytes, too_large
 from calculator._errors import FieldError, InputError
@@ -179,5 +179,4 @@ def batch_results(start: int, stop: int) -> str:
 
 
 def _check_batch(path: str, name: str) -> list[CheckedFacility]:
-    read = read_cases_bytes(Path(path).read_bytes(), name)
-    return check_all(read if isinstance(read, list) else facilities_of(read) if is_batch(read) else single(read))
+    return check_all(facilities_in(read_cases_bytes(Path(path).read_bytes(), name)))

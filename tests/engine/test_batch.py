@@ -168,7 +168,7 @@ def test_a_batch_may_be_larger_than_a_single_case_but_a_single_case_may_not(tmp_
     path.write_text(json.dumps(many, ensure_ascii=False), encoding="utf-8")
     assert path.stat().st_size > 2 * 1024 * 1024
     read = _batch.read_cases_file(path)
-    assert isinstance(read, list) and len(read) == 1_000
+    assert isinstance(read, _batch.Batch) and len(read.facilities) == 1_000
     single = {"scheme": "yamaguchi-2022", "items": [], "note": " " * (3 * 1024 * 1024)}
     path.write_text(json.dumps(single), encoding="utf-8")
     with pytest.raises(calculator.InputError) as raised:
@@ -477,3 +477,21 @@ def test_a_batch_on_standard_input_is_read_as_from_a_file(cli_env: dict[str, str
     assert piped.returncode == from_file.returncode == 0
     assert json.loads(piped.stdout) == json.loads(from_file.stdout)
     assert len(json.loads(piped.stdout)) == 3
+
+
+@pytest.mark.parametrize("text", ['"facilities"', "[1]", '["facilities"]'])
+def test_what_is_not_a_case_on_standard_input_is_refused_with_csv_too(text: str, cli_env: dict[str, str]) -> None:
+    piped = subprocess.run(
+        [PYTHON, "-m", "calculator", "simulate", "-", "--csv"],
+        cwd=ROOT,
+        env=cli_env,
+        input=text.encode(),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert (piped.returncode, piped.stdout) == (2, b"")
+    assert piped.stderr.decode().splitlines() == [
+        "入力に誤りがあります:",
+        "  ケースは { ... } のオブジェクトにしてください",
+    ]
