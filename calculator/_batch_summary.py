@@ -105,7 +105,7 @@ def summary_text(results: Sequence[FacilityResult], today: datetime.date) -> str
     rows = [header] + [
         (
             f"{n}.",
-            r.name,
+            " ".join(r.name.split()),  # a name with a line break (a quoted CSV cell) stays on its line
             r.scheme.id,
             amount_words(r.result),
             ELIGIBLE_WORDS[r.result.eligible],

@@ -495,3 +495,14 @@ def test_what_is_not_a_case_on_standard_input_is_refused_with_csv_too(text: str,
         "入力に誤りがあります:",
         "  ケースは { ... } のオブジェクトにしてください",
     ]
+
+
+def test_a_name_with_a_line_break_keeps_the_table_one_line_a_facility(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_csv(tmp_path, ["事業所名,制度,区分,金額", '"星の\n丘",yamaguchi-2022,care_software,100000'])
+    code, out, _ = cli(["simulate", path], capsys)
+    assert code == 0
+    assert out.splitlines()[3].split()[:3] == ["1.", "星の", "丘"]
+    code, out, _ = cli(["simulate", path, "--json"], capsys)
+    assert json.loads(out)[0]["facility_name"] == "星の\n丘"
