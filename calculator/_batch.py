@@ -142,7 +142,7 @@ def read_cases_bytes(data: bytes, name: str, *, where: str | None = None) -> dic
     """The same from a file's bytes (at most MAX_BATCH_BYTES + 1 of them) and its name: what the CLI
     reads from a path and the simulator page from a file."""
     if name.lower().endswith(".csv") and not _looks_like_json(data):
-        return Batch(tuple(read_csv_bytes(data)))
+        return Batch(tuple(read_csv_bytes(data, name)))
     if len(data) > MAX_BATCH_BYTES:
         raise too_large(name)
     try:
@@ -165,27 +165,29 @@ def is_batch(raw: object) -> bool:
 
 def facilities_of(raw: dict[str, Any]) -> list[FacilityInput]:
     """The facilities of a case file with ``facilities``, each with the shared keys it inherits."""
-    errors: list[FieldError] = []
-    shared = {k: v for k, v in raw.items() if k != BATCH_KEY}
-    for key in shared:
-        if key not in CASE_KEYS:
-            message = f"「{shown(key)}」という項目はケースにありません（綴りを確認してください）"
-            errors.append(FieldError(shown(key, 60), message))
     listed = raw[BATCH_KEY]
     if not isinstance(listed, list) or not listed:
-        errors.append(FieldError(BATCH_KEY, "事業所を [{ ... }, ...] の配列で1つ以上指定してください"))
-    elif len(listed) > MAX_FACILITIES:
-        errors.append(FieldError(BATCH_KEY, f"事業所は{MAX_FACILITIES:,}までにしてください（{len(listed):,}あります）"))
-    if errors:
-        raise InputError(errors)
+        raise InputError([FieldError(BATCH_KEY, "事業所を [{ ... }, ...] の配列で1つ以上指定してください")])
+    if len(listed) > MAX_FACILITIES:
+        message = f"事業所は{MAX_FACILITIES:,}までにしてください（{len(listed):,}あります）"
+        raise InputError([FieldError(BATCH_KEY, message)])
+    # A shared key the case file does not know is named once, at the top, and inherited by none (each
+    # facility would otherwise repeat it); it goes with the first facility's problems, ordered first.
+    unknown = [key for key in raw if key != BATCH_KEY and key not in CASE_KEYS]
+    problems = tuple(
+        (-1, FieldError(shown(key, 60), f"「{shown(key)}」という項目はケースにありません（綴りを確認してください）"))
+        for key in unknown
+    )
+    shared = {k: v for k, v in raw.items() if k != BATCH_KEY and k not in unknown}
     found: list[FacilityInput] = []
     for n, own in enumerate(listed):
+        mine = problems if n == 0 else ()
         if not isinstance(own, dict):
-            found.append(FacilityInput(own, _json_where(n, {}, {})))
+            found.append(FacilityInput(own, _json_where(n, {}, {}), problems=mine))
             continue
         name = own.get("facility_name", shared.get("facility_name"))
         where = _json_where(n, own, shared)
-        found.append(FacilityInput({**shared, **own}, where, name if isinstance(name, str) else ""))
+        found.append(FacilityInput({**shared, **own}, where, name if isinstance(name, str) else "", mine))
     return found
 
 
@@ -220,10 +222,10 @@ def single(raw: Any) -> list[FacilityInput]:
 # CSV
 
 
-def read_csv_bytes(data: bytes) -> list[FacilityInput]:
+def read_csv_bytes(data: bytes, name: str = "CSV") -> list[FacilityInput]:
     """The facilities of a CSV file's bytes; InputError naming every bad row and column."""
     if len(data) > MAX_BATCH_BYTES:
-        raise _too_large_for_a_batch("CSV")
+        raise _too_large_for_a_batch(name)
     records = csv.reader(io.StringIO(_decode(data), newline=""), dialect=_dialect(data))
     reader: _CsvReader | None = None
     number = 0

@@ -130,6 +130,8 @@ def test_a_bad_facility_is_named_by_its_place_and_nothing_is_computed(
         [
             "入力に誤りがあります:",
             "  facility_nam: 「facility_nam」という項目はケースにありません（綴りを確認してください）",
+            "  facilities[1].ict_staff_fte（共通の値）: 人数を数値で入力してください（「abc」は読み取れません）",
+            "  facilities[1].items[0].amount_yen: 金額はマイナスにできません（「-1」）",
         ],
     )
     path.write_text(path.read_text("utf-8").replace('facility_nam = "x"\n', ""), encoding="utf-8")
