@@ -508,3 +508,12 @@ def test_a_name_with_a_line_break_keeps_the_table_one_line_a_facility(
     assert out.splitlines()[3].split()[:3] == ["1.", "星の", "丘"]
     code, out, _ = cli(["simulate", path, "--json"], capsys)
     assert json.loads(out)[0]["facility_name"] == "星の\n丘"
+
+
+def test_the_readme_example_of_many_facilities_runs(cli_env: dict[str, str]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python3 -m calculator simulate examples/facilities.csv --csv" in readme
+    done = run(["simulate", "examples/facilities.csv", "--csv"], cli_env)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(done.stdout.decode("utf-8-sig"), newline="")))
+    assert [row[0] for row in rows[1:]] == ["つくば訪問介護事業所", "山口デイサービス"]
