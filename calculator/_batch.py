@@ -29,6 +29,7 @@ from typing import Any, Final, Literal
 
 from calculator._case import CASE_KEYS, MAX_CASE_BYTES, read_case_bytes, read_file_bytes, too_large
 from calculator._errors import FieldError, InputError, shown
+from calculator._scheme import Scheme
 from calculator._vocabulary import PAYMENT_IDS, PAYMENT_WORDS
 
 # A file of many facilities may be larger than one case (2 MB), up to this: 10,000 facilities of 10
@@ -118,6 +119,9 @@ class FacilityInput:
     # What reading the file found wrong before the engine's checks (a CSV row that disagrees with
     # its facility, or names none), with its order: reported with the engine's, never instead of them.
     problems: tuple[tuple[int, FieldError], ...] = ()
+    # Whether an item's category may be named by its title as the scheme writes it (「介護ソフト」):
+    # in a CSV typed in Excel, not in a case file, whose contract is the id.
+    titles: bool = False
 
     def error(self, problem: FieldError) -> tuple[int, FieldError]:
         place, order = self.where(problem.field)
@@ -381,7 +385,7 @@ class _CsvReader:
             facility.raw.setdefault("items", [])
             # The rows' own problems go with the first facility: the messages are ordered by row.
             problems = tuple(self.errors) if n == 0 else ()
-            found.append(FacilityInput(facility.raw, self.where(facility), facility.name, problems))
+            found.append(FacilityInput(facility.raw, self.where(facility), facility.name, problems, titles=True))
         return found
 
     def where(self, facility: _Facility) -> Callable[[str], tuple[str, int]]:
@@ -415,6 +419,29 @@ def _cell_value(kind: Kind, cell: str) -> object:
     if kind == "payment":
         return _PAYMENTS.get(plain, _PAYMENTS.get(plain.lower(), cell))
     return cell
+
+
+def with_category_ids(raw: dict[str, Any], scheme: Scheme) -> dict[str, Any]:
+    """`raw` with each item's category given by its title (「介護ソフト」, 「パソコン・プリンター」) replaced
+    by the scheme's id for it; any other value is left for the engine's check to name."""
+    titles = {_plain(e.title): e.category for e in scheme.exclusions if e.category}
+    titles |= {_plain(c.title): c.id for c in scheme.categories}
+    items = raw.get("items")
+    if not isinstance(items, list):
+        return raw
+    ids = set(scheme.category_ids())
+    named = []
+    for item in items:
+        category = item.get("category") if isinstance(item, dict) else None
+        if isinstance(category, str) and category not in ids and _plain(category) in titles:
+            named.append({**item, "category": titles[_plain(category)]})
+        else:
+            named.append(item)
+    return {**raw, "items": named}
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def _looks_like_json(data: bytes) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from calculator._amounts import format_yen
-from calculator._batch import FacilityInput
+from calculator._batch import FacilityInput, with_category_ids
 from calculator._case import Case, parse_case, scheme_id_of
 from calculator._errors import FieldError, InputError
 from calculator._registry import get_scheme
@@ -78,7 +78,7 @@ def check_all(facilities: Sequence[FacilityInput], scheme_file: Scheme | None = 
         try:
             scheme_id = scheme_id_of(facility.raw)
             scheme = scheme_file if scheme_file is not None and scheme_file.id == scheme_id else get_scheme(scheme_id)
-            case = parse_case(facility.raw, scheme)
+            case = parse_case(with_category_ids(facility.raw, scheme) if facility.titles else facility.raw, scheme)
         except InputError as error:
             errors.extend(facility.error(e) for e in error.errors)
             continue

@@ -517,3 +517,34 @@ def test_the_readme_example_of_many_facilities_runs(cli_env: dict[str, str]) -> 
     assert done.returncode == 0, done.stderr
     rows = list(csv.reader(io.StringIO(done.stdout.decode("utf-8-sig"), newline="")))
     assert [row[0] for row in rows[1:]] == ["つくば訪問介護事業所", "山口デイサービス"]
+
+
+def test_a_csv_may_name_a_category_by_the_schemes_title_and_a_case_file_may_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    by_title = [
+        "事業所名,制度,職員数,区分,金額",
+        "A,ibaraki-2023,12,介護ソフト,100000",
+        "A,ibaraki-2023,12,ﾊﾟｿｺﾝ・プリンター,50000",
+    ]
+    by_id = [
+        "事業所名,制度,職員数,区分,金額",
+        "A,ibaraki-2023,12,care_software,100000",
+        "A,ibaraki-2023,12,pc_printer,50000",
+    ]
+    code, out, err = cli(["simulate", write_csv(tmp_path, by_title), "--json"], capsys)
+    assert code == 0, err
+    titled = json.loads(out)
+    code, out, _ = cli(["simulate", write_csv(tmp_path, by_id), "--json"], capsys)
+    assert titled == json.loads(out)
+    assert [i["status"] for i in titled[0]["items"]] == ["counted", "excluded"]
+    path = tmp_path / "many.json"
+    path.write_text(
+        json.dumps(
+            {"scheme": "yamaguchi-2022", "facilities": [{"items": [{"category": "介護ソフト", "amount_yen": 1}]}]}
+        ),
+        encoding="utf-8",
+    )
+    code, _, err = cli(["simulate", str(path)], capsys)
+    assert code == 2
+    assert err[1].startswith("  facilities[0].items[0].category: 「介護ソフト」という区分はありません")
