@@ -1,4 +1,4 @@
-"""The command line: `python3 -m calculator schemes | simulate CASE [--json] | check [FILE...] | schema | new ID`.
+"""The command line: `python3 -m calculator schemes | simulate CASE [--json|--csv] | check [FILE...] | schema | new ID`.
 
 Exit codes (public contract): 0 done; 1 a scheme file fails `check`; 2 bad input (a case file
 that cannot be computed, an unknown scheme or command), always with a Japanese message that names
@@ -8,15 +8,18 @@ the field and never with a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 from fractions import Fraction
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from calculator import FieldError, InputError, Result, Scheme, SchemeError, check_quotes, load_scheme, simulate
 from calculator._amounts import format_yen
-from calculator._case import MAX_CASE_BYTES, read_case_file, scheme_id_of, too_large
+from calculator._batch import Batch, facilities_in, is_batch, read_cases_file
+from calculator._batch_summary import simulate_all, summary_csv, summary_text
+from calculator._case import MAX_CASE_BYTES, scheme_id_of, too_large
 from calculator._figures import check_figures
 from calculator._keys import json_schema
 from calculator._registry import SCHEMES_DIR, all_schemes, scheme_paths
@@ -43,8 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("schemes", help="制度の一覧（id、都道府県、年度）")
     listing.add_argument("--json", action="store_true", help="JSON で出力する")
     run = commands.add_parser("simulate", help="ケースファイルの補助額を計算して説明する")
-    run.add_argument("case", help="ケースファイル（.json か .toml。- なら標準入力の JSON）")
-    run.add_argument("--json", action="store_true", help="結果を JSON で出力する")
+    run.add_argument("case", help="ケースファイル（.json、.toml、複数の事業所の .csv。- なら標準入力の JSON）")
+    output = run.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="結果を JSON で出力する")
+    output.add_argument("--csv", action="store_true", help="事業所ごとの表を CSV（Excel 用）で出力する")
     run.add_argument("--scheme-file", type=Path, help="同梱の制度の代わりに使う制度ファイル（.toml）")
     commands.add_parser("schema", help="制度ファイルの JSON Schema（エディタ用）を出力する")
     new = commands.add_parser("new", help="新しい制度ファイルの下書きと原文の置き場所を作る")
@@ -137,7 +142,7 @@ def _schemes(as_json: bool) -> int:
     return EXIT_OK
 
 
-def _simulate(case_path: str, as_json: bool, scheme_file: Path | None) -> int:
+def _simulate(case_path: str, as_json: bool, scheme_file: Path | None, as_csv: bool = False) -> int:
     if case_path == "-":
         # Bounded: `< /dev/zero` must not fill memory. (A replaced sys.stdin may have no bytes below it.)
         stream = getattr(sys.stdin, "buffer", None)
@@ -155,14 +160,35 @@ def _simulate(case_path: str, as_json: bool, scheme_file: Path | None) -> int:
             message = "標準入力を JSON として読めません（数の桁数か入れ子が多すぎます）"
             raise InputError([FieldError("", message)]) from None
     else:
-        data = read_case_file(case_path)
+        data = read_cases_file(case_path)
     scheme = load_scheme(scheme_file) if scheme_file else None
+    if isinstance(data, Batch) or is_batch(data) or as_csv:
+        return _simulate_many(data, scheme, as_json, as_csv)
     scheme_id_of(data)
     result = simulate(data, scheme)
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(_explain(result))
+    return EXIT_OK
+
+
+def _simulate_many(data: Any, scheme: Scheme | None, as_json: bool, as_csv: bool) -> int:
+    """Many facilities (or one, for --csv): the summary table, its CSV, or every result as JSON."""
+    results = simulate_all(facilities_in(data), scheme)
+    today = datetime.date.today()
+    if as_csv:
+        sys.stdout.flush()
+        stream = getattr(sys.stdout, "buffer", None)
+        table = summary_csv(results, today)
+        if stream is not None:  # the exact bytes: a BOM and CRLF, whatever the terminal's encoding
+            stream.write(table)
+        else:
+            sys.stdout.write(table.decode("utf-8"))
+    elif as_json:
+        print(json.dumps([r.to_dict(today) for r in results], ensure_ascii=False, indent=2))
+    else:
+        print(summary_text(results, today))
     return EXIT_OK
 
 
@@ -236,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
             return EXIT_OK
         if args.command == "simulate":
-            return _simulate(args.case, args.json, args.scheme_file)
+            return _simulate(args.case, args.json, args.scheme_file, args.csv)
         return _check(args.files)
     except InputError as error:
         print("入力に誤りがあります:", file=sys.stderr)

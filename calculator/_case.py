@@ -192,6 +192,12 @@ def read_case_file(path: Path | str) -> dict[str, Any]:
     Only a regular file is read (a device or a FIFO would never end, or never start), and at most
     MAX_CASE_BYTES of it."""
     path = Path(path)
+    return read_case_bytes(read_file_bytes(path, MAX_CASE_BYTES), path.name, where=str(path))
+
+
+def read_file_bytes(path: Path, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of the regular file at `path` (one more, so that a caller can tell
+    a file over the limit); InputError (field "") naming the file if it cannot be read."""
     try:
         # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -210,17 +216,17 @@ def read_case_file(path: Path | str) -> dict[str, Any]:
         )
     with os.fdopen(descriptor, "rb") as file:
         try:
-            data = file.read(MAX_CASE_BYTES + 1)
+            return file.read(limit + 1)
         except OSError as error:
             raise InputError([FieldError("", f"ケースファイル「{path}」を読めません（{error.strerror}）")]) from None
-    return read_case_bytes(data, path.name, where=str(path))
 
 
-def read_case_bytes(data: bytes, name: str, *, where: str | None = None) -> dict[str, Any]:
+def read_case_bytes(data: bytes, name: str, *, where: str | None = None, limit: int = MAX_CASE_BYTES) -> dict[str, Any]:
     """The raw mapping of a case file's bytes (TOML if `name` ends in .toml, else JSON), with the
     CLI's messages: what the CLI reads from a path and the simulator page from a file or a link.
-    `where` names the file in the messages about its bytes (the CLI gives the whole path)."""
-    if len(data) > MAX_CASE_BYTES:
+    `where` names the file in the messages about its bytes (the CLI gives the whole path); `limit`
+    is larger only for a file of many facilities (calculator/_batch.py)."""
+    if len(data) > limit:
         raise too_large(name)
     try:
         text = data.decode("utf-8-sig")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import json
 import math
 import re
@@ -25,6 +26,8 @@ from typing import Any, Final
 
 from calculator import load_case, scheme_ids
 from calculator import simulate as simulate_case
+from calculator._batch import facilities_in, read_cases_bytes
+from calculator._batch_summary import CheckedFacility, check_all
 from calculator._case import MAX_CASE_BYTES, read_case_bytes, too_large
 from calculator._errors import FieldError, InputError
 
@@ -126,3 +129,54 @@ def _fixable_in_the_form(field: str, raw: dict[str, Any]) -> bool:
 
 def _message(kind: str, **fields: Any) -> str:
     return json.dumps({"type": kind, **fields}, ensure_ascii=False)
+
+
+# ----------------------------------------------------------------------------------------------
+# Many facilities at once (calculator/_batch.py): the same files the CLI's `simulate` reads.
+#
+#   simulate_batch(path, nm)  -> {"type": "batch", "results": [...]} | {"type": "invalid", "errors": [...]}
+#   open_batch(path, nm)      -> {"type": "batch-opened", "count": n, "names": [...]} | {"type": "invalid", ...}
+#   batch_results(start, stop) -> {"type": "batch-results", "start": start, "results": [...]}
+#
+# The file's bytes are copied to `path` in the worker's file system (at most MAX_BATCH_BYTES + 1 of
+# them), as for open_file: bytes, not text, since a CSV may be CP932, which the page cannot decode as
+# UTF-8 text. Each result is the CLI's `--json` entry: the single case's result, with the facility's
+# name and the scheme's window on the reader's day. open_batch checks every facility (none is
+# computed if one is bad); batch_results then computes them a slice at a time, so that the worker can
+# post progress between slices of a large file.
+
+# The facilities of the file opened last, checked and waiting to be computed (the worker's own
+# state: one file at a time, replaced by the next open_batch).
+_opened_batch: list[CheckedFacility] = []
+
+
+def simulate_batch(path: str, name: str) -> str:
+    """Every facility of the file, computed at once, or every problem with it."""
+    try:
+        checked = _check_batch(path, name)
+    except InputError as error:
+        return _message("invalid", errors=[e.to_dict() for e in error.errors])
+    today = datetime.date.today()
+    return _message("batch", results=[facility.compute().to_dict(today) for facility in checked])
+
+
+def open_batch(path: str, name: str) -> str:
+    """Read and check every facility of the file; compute none yet."""
+    try:
+        checked = _check_batch(path, name)
+    except InputError as error:
+        _opened_batch.clear()
+        return _message("invalid", errors=[e.to_dict() for e in error.errors])
+    _opened_batch[:] = checked
+    return _message("batch-opened", count=len(checked), names=[facility.name for facility in checked])
+
+
+def batch_results(start: int, stop: int) -> str:
+    """The results of the opened file's facilities start..stop-1 (in the file's order)."""
+    today = datetime.date.today()
+    results = [facility.compute().to_dict(today) for facility in _opened_batch[start:stop]]
+    return _message("batch-results", start=start, results=results)
+
+
+def _check_batch(path: str, name: str) -> list[CheckedFacility]:
+    return check_all(facilities_in(read_cases_bytes(Path(path).read_bytes(), name)))

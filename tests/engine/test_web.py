@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 import calculator
 from calculator import _web
 
@@ -80,3 +82,55 @@ def test_the_documented_share_link_opens() -> None:
         "type": "opened",
         "case": {"scheme": "yamaguchi-2022", "items": []},
     }
+
+
+def test_a_batch_file_computes_as_the_cli_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The page's many facilities: the same bytes (CP932 here, as Excel saves), the CLI's --json entries."""
+    from calculator.__main__ import main
+
+    text = (Path(__file__).resolve().parent / "batch" / "facilities.csv").read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if "hoshizora" not in line)  # shipped schemes only
+    path = tmp_path / "upload"
+    path.write_bytes(text.replace("\n", "\r\n").encode("cp932"))
+    answer = json.loads(_web.simulate_batch(str(path), "事業所一覧.csv"))
+    (tmp_path / "facilities.csv").write_bytes(path.read_bytes())
+    assert main(["simulate", str(tmp_path / "facilities.csv"), "--json"]) == 0
+    assert answer == {"type": "batch", "results": json.loads(capsys.readouterr().out)}
+    assert [r["facility_name"] for r in answer["results"]] == ["つくば訪問介護事業所", "山口デイサービス"]
+
+
+def test_a_batch_opens_checked_then_computes_a_slice_at_a_time(tmp_path: Path) -> None:
+    path = tmp_path / "upload"
+    facilities = [
+        {"facility_name": f"事業所{n}", "items": [{"category": "care_software", "amount_yen": n * 10_000}]}
+        for n in range(1, 6)
+    ]
+    path.write_text(json.dumps({"scheme": "yamaguchi-2022", "facilities": facilities}), encoding="utf-8")
+    opened = json.loads(_web.open_batch(str(path), "many.json"))
+    assert opened == {"type": "batch-opened", "count": 5, "names": [f"事業所{n}" for n in range(1, 6)]}
+    first = json.loads(_web.batch_results(0, 2))
+    rest = json.loads(_web.batch_results(2, 5))
+    assert (first["type"], first["start"], rest["start"]) == ("batch-results", 0, 2)
+    every = json.loads(_web.simulate_batch(str(path), "many.json"))["results"]
+    assert first["results"] + rest["results"] == every
+    assert [r["subsidy_yen"] for r in every] == [5_000, 10_000, 15_000, 20_000, 25_000]  # × 1/2
+
+
+def test_a_bad_batch_is_refused_with_every_row_named_and_nothing_left_open(tmp_path: Path) -> None:
+    path = tmp_path / "upload"
+    path.write_text("事業所名,制度,区分,金額\nA,yamaguchi-2022,care_software,100000\n", encoding="utf-8")
+    assert json.loads(_web.open_batch(str(path), "a.csv"))["count"] == 1
+    path.write_text("事業所名,制度,区分,金額\nA,yamaguchi-2022,devices,abc\nB,yamaguchi-2022,x,1\n", encoding="utf-8")
+    refused = json.loads(_web.open_batch(str(path), "a.csv"))
+    assert refused == {
+        "type": "invalid",
+        "errors": [
+            {"field": "2行目の「金額」", "message": "金額を数値で入力してください（「abc」は読み取れません）"},
+            {
+                "field": "3行目の「区分」",
+                "message": "「x」という区分はありません（使えるのは care_software, devices, network, maintenance, "
+                "back_office, pc_printer, communication_fee, development_platform, other）",
+            },
+        ],
+    }
+    assert json.loads(_web.batch_results(0, 10))["results"] == []  # the earlier file's facilities are gone
