@@ -238,10 +238,31 @@ def browser_words() -> dict[str, object]:
         headings = {b.anchor: re.sub(r"\s+", " ", html.unescape(b.heading)).strip() for b in parser.blocks if b.anchor}
         pages.append({"title": title, "url": url, "headings": [[h, a] for a, h in headings.items() if h]})
     schemes = [
-        {"label": s.fiscal_year_label, "prefecture": s.prefecture, "year": s.fiscal_year, "url": f"{s.id}/"}
+        {
+            "label": s.fiscal_year_label,
+            "prefecture": s.prefecture,
+            "year": s.fiscal_year,
+            "url": f"{s.id}/",
+            "requirements": f"{s.id}/requirements/",
+            "documents": "、".join(d.title for d in s.documents),
+            "facilities": _facilities(s),
+        }
         for s in _schemes()
     ]
     return {**site_words().to_json(), "schemes": schemes, "pages": pages}
+
+
+def _facilities(scheme: Any) -> dict[str, object] | None:
+    """What a scheme says about the facilities that may apply, and the page that says it; None if its
+    documents say nothing (the search page then says so, and where to look)."""
+    facilities = scheme.facilities
+    if facilities is None:
+        return None
+    anchor = facilities.citation.anchor
+    home = next((url for url, _, body in PAGES if f'id="{anchor}"' in body), None)
+    if home is None:
+        raise PluginError(f"事業所の定め（{anchor}）を置くページがありません")
+    return {"text": facilities.text, "excluded": list(facilities.excluded_services), "href": f"{home}#{anchor}"}
 
 
 def _schemes() -> list[Any]:

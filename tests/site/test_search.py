@@ -15,7 +15,7 @@ from tests.site.search_eval import EVERYDAY, QUERIES, Outcome, article_texts, si
 
 sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
 from search_index import search_terms
-from search_words import site_words
+from search_words import read, site_words
 
 SAMPLES = [
     "介護ソフト",
@@ -232,7 +232,12 @@ def test_a_synonym_is_marked_in_the_excerpt(page: Any, base_url: str) -> None:
 
 @pytest.mark.parametrize(
     ("query", "named"),
-    [("令和8年度", "令和8年度の"), ("2030年度", "2030年度（令和12年度）の"), ("今年度", "今年度（令和")],
+    [
+        ("令和8年度", "令和8年度の"),
+        ("2030年度", "2030年度（令和12年度）の"),
+        ("今年度", "今年度（令和"),
+        ("2026", "2026（令和8年度）の"),
+    ],
 )
 def test_a_year_the_site_has_nothing_on_gets_a_plain_answer(page: Any, base_url: str, query: str, named: str) -> None:
     site_results(page, base_url, query)
@@ -243,7 +248,48 @@ def test_a_year_the_site_has_nothing_on_gets_a_plain_answer(page: Any, base_url:
     assert note.locator("a").count() == 2
 
 
-@pytest.mark.parametrize("width", [1280])  # at 390 px the header keeps only its search button
+@pytest.mark.parametrize(
+    ("query", "service", "yamaguchi"),
+    [
+        ("通所介護", "「通所介護」", "通所介護は、除かれるサービスにあたりません。"),
+        ("訪問介護は対象ですか", "「訪問介護」", "訪問介護は、除かれるサービスにあたりません。"),
+        ("福祉用具貸与", "「福祉用具貸与」", "福祉用具貸与は、除かれるサービスにあたりません。"),
+        ("デイサービス", "「デイサービス」（通所介護）", "通所介護は、除かれるサービスにあたりません。"),
+        (
+            "福祉用具販売の事業所",
+            "「福祉用具販売」（特定福祉用具販売、特定介護予防福祉用具販売）",
+            "特定福祉用具販売、特定介護予防福祉用具販売は、除かれるサービスです。",
+        ),
+    ],
+)
+def test_a_care_service_gets_what_each_scheme_says_about_its_facilities(
+    page: Any, base_url: str, query: str, service: str, yamaguchi: str
+) -> None:
+    site_results(page, base_url, query)
+    note = page.locator("#search-note")
+    assert note.locator("p").first.inner_text() == f"{service}の事業所について、各制度の文書が定めていること:"
+    lines = {li.locator("a").inner_text(): li for li in note.locator("li").all()}
+    assert set(lines) == {"茨城県 令和5年度", "山口県 令和4年度"}
+    # 山口: the scheme's own words on facilities, then whether this service is one it excludes
+    assert lines["山口県 令和4年度"].inner_text().endswith(yamaguchi)
+    assert "特定（介護予防）福祉用具販売の事業所は対象外です。" in lines["山口県 令和4年度"].inner_text()
+    href = lines["山口県 令和4年度"].locator("a").get_attribute("href")
+    assert href.endswith("yamaguchi-2022/requirements/#yamaguchi-2022-facilities")
+    # 茨城's table says nothing on facilities: said plainly, with where to look
+    ibaraki = lines["茨城県 令和5年度"].inner_text()
+    assert "対象となる事業所のサービスの定めがありません" in ibaraki and "県のホームページ" in ibaraki
+    assert lines["茨城県 令和5年度"].locator("a").get_attribute("href").endswith("ibaraki-2023/requirements/")
+
+
+def test_a_service_line_of_the_dictionary_must_name_a_service_of_the_act() -> None:
+    services = {"通所介護": ("通所介護",)}
+    words = read("* 通所介護 = デイサービス", {}, {}, services.get)
+    assert dict(words.services)["テイサーヒス"] == ("通所介護",)  # folded: a dropped dakuten still reads
+    with pytest.raises(ValueError, match="「デイ」は介護保険法のサービスの名前にありません"):
+        read("* デイ = デイサービス", {}, {}, services.get)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
 def test_the_header_suggests_pages_as_you_type_without_sending_the_query(
     browser: Any, base_url: str, width: int
 ) -> None:
@@ -253,6 +299,11 @@ def test_the_header_suggests_pages_as_you_type_without_sending_the_query(
     page.on("request", lambda request: requested.append(urllib.parse.unquote(request.url)))
     page.goto(base_url + "compare/")
     box = page.locator("#site-search-query")
+    if width < 720:  # a phone's header shows only the search button: a tap opens the field
+        assert not box.is_visible()
+        page.locator(".site-search__button").click()
+        assert box.is_visible() and box.evaluate("b => b === document.activeElement")
+        assert page.url == base_url + "compare/"
     box.fill("補助率")
     options = page.locator("#site-search-suggest [role=option]")
     options.first.wait_for()
@@ -264,4 +315,22 @@ def test_the_header_suggests_pages_as_you_type_without_sending_the_query(
     page.keyboard.press("Enter")
     page.wait_for_url(target)
     assert not [url for url in requested if "補助率" in url]
+    context.close()
+
+
+def test_on_a_phone_the_opened_field_searches_with_the_button_and_closes_with_escape(
+    browser: Any, base_url: str
+) -> None:
+    context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + "compare/")
+    button, box = page.locator(".site-search__button"), page.locator("#site-search-query")
+    button.click()
+    box.press("Escape")
+    assert not box.is_visible()
+    button.click()
+    box.fill("リース")
+    button.click()
+    page.wait_for_url("**/search/#q=*")
+    assert urllib.parse.unquote(page.url).endswith("search/#q=リース")
     context.close()

@@ -208,6 +208,7 @@
   window.searchWords = {
     load: load,
     canonical: canonical,
+    fold: fold,
     searchTerms: searchTerms,
     terms: terms,
     queryWords: queryWords,

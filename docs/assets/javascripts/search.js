@@ -134,14 +134,52 @@
     var current = today.getMonth() >= 3 ? today.getFullYear() : today.getFullYear() - 1;
     var m;
     if ((m = /^(?:令和|r)(\d{1,2})年度?$/.exec(text))) return 2018 + Number(m[1]);
-    if ((m = /^(20\d\d)年度$/.exec(text))) return Number(m[1]);
+    if ((m = /^(20\d\d)(?:年度?)?$/.exec(text))) return Number(m[1]); // 2026 alone is read as a year too
     var relative = { 今年度: 0, 本年度: 0, 来年度: 1, 昨年度: -1, 前年度: -1 }[text];
     return relative === undefined ? null : current + relative;
   }
 
-  function showNote(years, all, dropped, kept, spread) {
-    note.textContent = "";
+  // 「デイサービス」「福祉用具貸与」: a care service. What each scheme's documents say about the
+  // facilities that may apply (the build gives each scheme's own words), or that they say nothing.
+  function serviceNotes(found) {
+    var names = words.data().services;
+    var seen = new Set();
     var lines = [];
+    found.forEach(function (w) {
+      var key = words.fold(w.typed);
+      var act = names[key] || names[key.replace(/(?:の)?事業所$/, "")];
+      if (!act || seen.has(act.join())) return;
+      seen.add(act.join());
+      var named = words.fold(act[0]) === key ? "「" + w.typed + "」" : "「" + w.typed + "」（" + act.join("、") + "）";
+      var intro = document.createElement("p");
+      intro.textContent = named + "の事業所について、各制度の文書が定めていること:";
+      var list = document.createElement("ul");
+      words.data().schemes.forEach(function (s) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.textContent = s.prefecture + " " + s.label;
+        var f = s.facilities;
+        if (f) {
+          link.href = new URL(f.href, siteRoot).href;
+          var out = act.filter(function (a) { return f.excluded.indexOf(a) !== -1; });
+          var verdict = out.length
+            ? out.join("、") + "は、除かれるサービスです。"
+            : act.join("、") + "は、除かれるサービスにあたりません。";
+          item.append(link, ": " + f.text + " " + verdict);
+        } else {
+          link.href = new URL(s.requirements, siteRoot).href;
+          item.append(link, ": 文書（" + s.documents + "）には、対象となる事業所のサービスの定めがありません。県のホームページや募集の案内で確かめてください。");
+        }
+        list.appendChild(item);
+      });
+      lines.push(intro, list);
+    });
+    return lines;
+  }
+
+  function showNote(years, all, dropped, kept, spread, services) {
+    note.textContent = "";
+    var lines = (services || []).slice();
     if (years.notes.length) {
       var p = document.createElement("p");
       p.append("このサイトには、" + years.notes.join("、") + "の制度の情報はありません。収録しているのは ");
@@ -183,12 +221,13 @@
     status.textContent = "検索しています…";
     await words.load();
     var found = words.queryWords(query);
+    var services = serviceNotes(found);
     var years = yearNotes(found);
     found = years.kept;
     if (!found.length) {
       if (ticket !== latest) return;
       status.textContent = query.trim() ? "「" + query + "」を含むページは見つかりませんでした。" : "";
-      showNote(years, [], [], []);
+      showNote(years, [], [], [], false, services);
       return;
     }
     if (!pagefind) {
@@ -206,7 +245,7 @@
     }
     if (ticket !== latest) return;
     var spread = pages.some(function (pair) { return pair[1].spread; });
-    showNote(years, found, pages.length ? found.filter(function (w) { return used.indexOf(w) === -1; }) : [], used, spread);
+    showNote(years, found, pages.length ? found.filter(function (w) { return used.indexOf(w) === -1; }) : [], used, spread, services);
     status.textContent = pages.length
       ? "「" + query + "」を含むページが " + pages.length + " 件見つかりました。"
       : "「" + query + "」を含むページは見つかりませんでした。言葉を短くするか、別の言い方で試してください。";
