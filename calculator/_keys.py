@@ -127,6 +127,7 @@ SCHEME: Final = _t(
                 _s("title", "文書の題名"),
                 _s("publisher", "発行者"),
                 _s("source", "原文テキストのファイル（引用の照合に使う）", required=False),
+                _s("date", "文書に書かれた日付（発行日・施行日など、原文のとおり）。なければ書かない", required=False),
             ),
             required=True,
         ),

@@ -493,6 +493,7 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
             reader.text(table, "title", dpath),
             reader.text(table, "publisher", dpath),
             (path.parent / source).resolve() if isinstance(source, str) else None,
+            reader.text(table, "date", dpath) if "date" in table else None,
         )
     _read_clauses(reader, top, documents)
 

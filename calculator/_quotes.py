@@ -29,6 +29,8 @@ def check_quotes(scheme: Scheme) -> list[str]:
             problems.append(f"documents.{document.id}: 原文ファイル（source）が見つからないため引用を照合できません")
             continue
         texts[document.id] = squash(document.source.read_text(encoding="utf-8"))
+        if document.date is not None and squash(document.date) not in texts[document.id]:
+            problems.append(f"documents.{document.id}.date: 日付「{document.date}」が原文にありません")
     for citation in citations(scheme):
         text = texts.get(citation.clause.document.id)
         if text is not None and squash(citation.quote) not in text:

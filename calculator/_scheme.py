@@ -19,6 +19,7 @@ class Document:
     title: str
     publisher: str
     source: Path | None  # the text the quotes are checked against; absent where only the wheel is
+    date: str | None = None  # as the document writes it (checked against its text); None if it gives none
 
 
 @dataclass(frozen=True)

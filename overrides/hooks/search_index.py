@@ -68,19 +68,21 @@ class Block:
     anchor: str
     heading: str
     text: list[str] = field(default_factory=list)
+    example: bool = False  # in a section that holds a worked example
 
 
 class _Blocks(HTMLParser):
     """Splits an article into blocks (short records rank well), keeping visible text only."""
 
-    # Worked examples are illustrations (「タブレット端末 10台」), not rules: they would outrank the rules.
     # The line saying whether a scheme is open is on every page of it: in the index it would be noise;
     # the key reference for prefecture staff names every rule and would outrank the pages operators want;
-    # the FAQ's list of its questions repeats its headings.
-    SKIP: Final = frozenset({"script", "style", "svg", "button"})
-    SKIP_CLASSES: Final = frozenset(
-        {"worked-example", "scheme-status", "scheme-status-list", "key-reference", "question-index"}
-    )
+    # the FAQ's list of its questions repeats its headings. Fine print (<small>: the clauses a glossary
+    # term rests on, an example's case file) names documents and files, not what the page says.
+    SKIP: Final = frozenset({"script", "style", "svg", "button", "small"})
+    SKIP_CLASSES: Final = frozenset({"scheme-status", "scheme-status-list", "key-reference", "question-index"})
+    # Worked examples are illustrations (「タブレット端末 10台」), not rules: their sections are indexed
+    # (the only place a page shows 自己負担額 worked out) but marked, and rank below the rules.
+    EXAMPLE_CLASS: Final = "worked-example"
     VOID: Final = frozenset({"br", "img", "input", "hr", "meta", "link", "wbr", "source", "col"})
     ENDS: Final = frozenset({"p", "li", "tr", "dd", "dt", "h3", "h4", "blockquote", "details", "summary"})
 
@@ -91,8 +93,13 @@ class _Blocks(HTMLParser):
         self.blocks = [Block("", "")]
         self.in_heading = False
         self.skip = 0
+        self.example = 0  # depth inside a worked example, as `skip`
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.example and tag not in self.VOID:
+            self.example += 1
+        elif self.EXAMPLE_CLASS in (dict(attrs).get("class") or "").split():
+            self.example = 1
         if self.skip and tag not in self.VOID:
             self.skip += 1  # inside a skipped element every nested element counts
         elif tag in self.SKIP or self.SKIP_CLASSES & set((dict(attrs).get("class") or "").split()):
@@ -101,6 +108,8 @@ class _Blocks(HTMLParser):
             self.anchor, self.heading, self.in_heading = dict(attrs).get("id") or "", "", True
 
     def handle_endtag(self, tag: str) -> None:
+        if self.example:
+            self.example -= 1
         if self.skip:
             self.skip -= 1
         elif tag == "h2":
@@ -114,10 +123,18 @@ class _Blocks(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.skip:
             return
+        self.blocks[-1].example |= bool(self.example)
         if self.in_heading:
             self.heading += data
         else:
             self.blocks[-1].text.append(data)
+
+    def close(self) -> None:
+        """The whole section of a worked example is the example: its heading and the lines before it."""
+        super().close()
+        examples = {b.anchor for b in self.blocks if b.example}
+        for block in self.blocks:
+            block.example = block.anchor in examples
 
 
 PAGES: list[tuple[str, str, str]] = []  # (url, title, article html)
@@ -150,6 +167,7 @@ def records(sources: bool = False) -> list[dict[str, object]]:
             continue
         parser = _Blocks()
         parser.feed(body)
+        parser.close()
         for n, block in enumerate(parser.blocks):
             text = re.sub(r"\s+", " ", html.unescape("".join(block.text))).strip()
             heading = block.heading.strip()
@@ -157,6 +175,8 @@ def records(sources: bool = False) -> list[dict[str, object]]:
                 continue
             href = f"{url}#{block.anchor}" if block.anchor else url
             meta = {"title": title, "section": heading, "text": text, "href": href}
+            if block.example:
+                meta["example"] = "1"  # search.js ranks it below the rules
             found.append(
                 {
                     "url": f"{url}?block={n}",  # Pagefind keeps one record per URL: each block needs its own
@@ -218,10 +238,31 @@ def browser_words() -> dict[str, object]:
         headings = {b.anchor: re.sub(r"\s+", " ", html.unescape(b.heading)).strip() for b in parser.blocks if b.anchor}
         pages.append({"title": title, "url": url, "headings": [[h, a] for a, h in headings.items() if h]})
     schemes = [
-        {"label": s.fiscal_year_label, "prefecture": s.prefecture, "year": s.fiscal_year, "url": f"{s.id}/"}
+        {
+            "label": s.fiscal_year_label,
+            "prefecture": s.prefecture,
+            "year": s.fiscal_year,
+            "url": f"{s.id}/",
+            "requirements": f"{s.id}/requirements/",
+            "documents": "、".join(d.title for d in s.documents),
+            "facilities": _facilities(s),
+        }
         for s in _schemes()
     ]
     return {**site_words().to_json(), "schemes": schemes, "pages": pages}
+
+
+def _facilities(scheme: Any) -> dict[str, object] | None:
+    """What a scheme says about the facilities that may apply, and the page that says it; None if its
+    documents say nothing (the search page then says so, and where to look)."""
+    facilities = scheme.facilities
+    if facilities is None:
+        return None
+    anchor = facilities.citation.anchor
+    home = next((url for url, _, body in PAGES if f'id="{anchor}"' in body), None)
+    if home is None:
+        raise PluginError(f"事業所の定め（{anchor}）を置くページがありません")
+    return {"text": facilities.text, "excluded": list(facilities.excluded_services), "href": f"{home}#{anchor}"}
 
 
 def _schemes() -> list[Any]:

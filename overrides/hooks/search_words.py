@@ -9,6 +9,10 @@ rules to what a reader types (tests/site/test_search.py checks both give the sam
    タフレット), small kana as large, no long vowel at the end of a word (ルータ, プリンタ);
 2. the dictionary (search_words.txt, the glossary's readings and the schemes' ways of naming their
    year), each variant replaced by its document word in one pass, longest first.
+
+Apart from the canonical form, `services` reads a typed word as a service of the long-term care
+insurance act (the engine's names, and the everyday ones of search_words.txt's 「* 」 lines), so that
+the search page can say what each scheme says about the facilities of that service.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import re
 import sys
 import tomllib
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -58,13 +63,18 @@ class Words:
 
     pairs: tuple[tuple[str, str], ...]
     drop: tuple[str, ...]
+    services: tuple[tuple[str, tuple[str, ...]], ...] = ()  # folded name -> the act's names it means
 
     def canonical(self, text: str) -> str:
         folded = fold(text)
         return _pattern(self.pairs).sub(lambda m: dict(self.pairs)[m.group()], folded) if self.pairs else folded
 
     def to_json(self) -> dict[str, object]:
-        return {"pairs": [list(p) for p in self.pairs], "drop": list(self.drop)}
+        return {
+            "pairs": [list(p) for p in self.pairs],
+            "drop": list(self.drop),
+            "services": {name: list(act) for name, act in self.services},
+        }
 
 
 @cache
@@ -80,13 +90,21 @@ def _alternative(variant: str) -> str:
     return before + re.escape(variant) + after
 
 
-def read(dictionary: str, readings: dict[str, str], years: dict[str, list[str]]) -> Words:
-    """The dictionary's lines, then the glossary's readings and the years' other names, as one table.
+def read(
+    dictionary: str,
+    readings: dict[str, str],
+    years: dict[str, list[str]],
+    read_service: Callable[[str], tuple[str, ...] | None] = lambda name: None,
+    act_names: Iterable[str] = (),
+) -> Words:
+    """The dictionary's lines, then the glossary's readings and the years' other names, as one table;
+    and the names of care services (`act_names`, and each 「* 」 line's, read by `read_service`).
 
     A variant given twice with different document words is an error: the search could not say which."""
     table: dict[str, str] = {}
     drop: list[str] = []
     problems: list[str] = []
+    services: dict[str, tuple[str, ...]] = {fold(name): (name,) for name in act_names}
 
     def add(word: str, variant: str, where: str) -> None:
         target, key = fold(word), fold(variant)
@@ -103,12 +121,21 @@ def read(dictionary: str, readings: dict[str, str], years: dict[str, list[str]])
             continue
         if line.startswith("- "):
             drop.append(line[2:].strip())
+        elif line.startswith("* ") and "=" in line:
+            name, variants = (part.strip() for part in line[2:].split("=", 1))
+            act = read_service(name)
+            if act is None:
+                problems.append(f"{where}: 「{name}」は介護保険法のサービスの名前にありません")
+                continue
+            for variant in filter(None, (v.strip() for v in [name, *variants.split(",")])):
+                services[fold(variant)] = act
         elif "=" in line:
             word, variants = (part.strip() for part in line.split("=", 1))
             for variant in filter(None, (v.strip() for v in variants.split(","))):
                 add(word, variant, where)
         else:
-            problems.append(f"{where}: 「文書の言葉 = 言い換え, …」か「- 問いの言葉」と書きます: {line}")
+            forms = "「文書の言葉 = 言い換え, …」「- 問いの言葉」か「* サービスの名前 = 呼び方, …」"
+            problems.append(f"{where}: {forms}と書きます: {line}")
     for term, reading in readings.items():
         add(term, reading, "glossary.toml")
     for label, names in years.items():
@@ -120,7 +147,7 @@ def read(dictionary: str, readings: dict[str, str], years: dict[str, list[str]])
     for target in set(table.values()):
         table.setdefault(target, target)
     pairs = tuple(sorted(table.items(), key=lambda p: (-len(p[0]), p[0])))
-    return Words(pairs, tuple(sorted(set(drop), key=lambda d: (-len(d), d))))
+    return Words(pairs, tuple(sorted(set(drop), key=lambda d: (-len(d), d))), tuple(sorted(services.items())))
 
 
 def scheme_years() -> dict[str, list[str]]:
@@ -143,4 +170,7 @@ def glossary_readings() -> dict[str, str]:
 
 @cache
 def site_words() -> Words:
-    return read(DICTIONARY.read_text(encoding="utf-8"), glossary_readings(), scheme_years())
+    years = scheme_years()  # puts the repository root on the path
+    from calculator._services import CARE_SERVICES, read_service
+
+    return read(DICTIONARY.read_text(encoding="utf-8"), glossary_readings(), years, read_service, CARE_SERVICES)

@@ -1,7 +1,8 @@
 """原文 pages: each source document (sources/*.txt) as a page, every quoted passage anchored.
 
 A page ``docs/sources/<file stem>.md`` holds the marker ``<!-- source:<file stem> -->``; this hook
-fills it with the document's publisher, title and year, and its text as extracted from the PDF (line
+fills it with the document's publisher, title, date (the scheme data's, which `check` finds in the
+text; 日付の記載なし where the document gives none) and year, and its text as extracted from the PDF (line
 breaks mended only where they split a sentence). Every quote the schemes cite gets, at build time, an
 anchor at its place in the text (``quote_id``); the passage is marked, highlighted on arrival
 (site.js), and followed by links back to the guide pages that rest on its clause. Guide pages
@@ -38,6 +39,7 @@ if str(ROOT) not in sys.path:
 import calculator  # noqa: E402  (the repository root must be importable first)
 from calculator._quotes import citations, squash  # noqa: E402  (the quote check's own walk and comparison)
 
+NO_DATE: Final = "日付の記載なし（文書に発行日・施行日などの日付が書かれていません）"
 MARKER: Final = re.compile(r"<!--\s*source:([a-z0-9-]+)\s*-->")
 PAGES_DIR: Final = "sources"
 # A line that ends a sentence or a heading, and a line that starts an item: the PDF's own breaks.
@@ -58,7 +60,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                 continue
             stem = document.source.stem
             if stem not in STATE.documents:
-                STATE.documents[stem] = SourceDocument(stem, document.title, document.publisher, scheme)
+                STATE.documents[stem] = SourceDocument(stem, document.title, document.publisher, scheme, document.date)
         for citation in citations(scheme):
             source = citation.clause.document.source
             if source is not None:  # a document without its text is reported by `check`
@@ -122,6 +124,7 @@ class SourceDocument:
     title: str
     publisher: str
     scheme: calculator.Scheme
+    date: str | None = None  # as the document writes it; None if it gives none
     quotes: list[tuple[str, str, str]] = field(default_factory=list)  # (anchor, quote, clause title)
     places: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)  # -> range in text
     text: str = ""
@@ -161,6 +164,7 @@ class SourceDocument:
         head = (
             "| 項目 | 内容 |\n| --- | --- |\n"
             f"| 発行 | {html.escape(self.publisher)} |\n| 文書 | {html.escape(self.title)} |\n"
+            f"| 日付 | {html.escape(self.date) if self.date else NO_DATE} |\n"
             f"| 年度 | {scheme.fiscal_year_label}（{html.escape(scheme.year_basis.text)}） |\n\n"
             "PDF から取り出したテキストです。文の途中で切れた改行だけをつなぎ、ほかは公開されたとおりです。"
             "色のついた箇所は、このサイトが引用している部分です。\n\n"

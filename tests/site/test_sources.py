@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+import calculator
+from calculator import load_scheme
 from tests.conftest import build, copy_project
 
 
@@ -23,9 +25,30 @@ def test_every_quote_of_every_scheme_has_its_anchor_on_a_source_page(site: Path)
         assert re.search(rf'data-quotes="[^"]*\b{re.escape(quote_id)}\b', html), key
 
 
-def test_a_source_page_names_publisher_title_and_year_and_links_back_to_the_guide(site: Path) -> None:
+def _head(html: str) -> dict[str, str]:
+    """The 原文 page's first table: 項目 -> 内容."""
+    table = html.split("<table>", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>", table, re.S)
+    return {key: re.sub(r"<[^>]+>", "", value) for key, value in rows}  # without the glossary's links
+
+
+@pytest.mark.parametrize(
+    ("stem", "publisher", "title"),
+    [
+        ("yamaguchi-2022-gaiyo", "山口県", "令和4年度山口県介護事業所ICT導入推進事業補助金概要"),
+        ("ibaraki-2023-betsuhyo", "茨城県", "介護事業所ICT導入支援事業 補助金交付要綱 別表（第4条関係）"),
+    ],
+)
+def test_a_source_page_names_publisher_title_date_and_year(site: Path, stem: str, publisher: str, title: str) -> None:
+    head = _head((site / "sources" / stem / "index.html").read_text(encoding="utf-8"))
+    assert head["発行"] == publisher and head["文書"] == title
+    # Neither document gives a date of its own (山口's dates are its application period's): said so
+    assert head["日付"].startswith("日付の記載なし")
+    assert head["年度"].startswith({"yamaguchi-2022-gaiyo": "令和4年度", "ibaraki-2023-betsuhyo": "令和5年度"}[stem])
+
+
+def test_a_source_page_links_back_to_the_guide(site: Path) -> None:
     html = (site / "sources" / "yamaguchi-2022-gaiyo" / "index.html").read_text(encoding="utf-8")
-    assert "山口県" in html and "令和4年度" in html and "補助金概要" in html
     assert 'class="source-backlinks"' in html
     assert re.search(r'<p class="source-backlinks">[^\n]*href="\.\./\.\./yamaguchi-2022/[a-z-]+/#yamaguchi-2022-', html)
 
@@ -50,6 +73,22 @@ def test_the_build_fails_on_a_quote_it_cannot_anchor(tmp_path: Path) -> None:
     done = build(project, tmp_path / "site")
     assert done.returncode != 0
     assert "原文に置けない引用があります" in done.stderr
+
+
+def test_a_document_date_in_the_data_is_checked_against_the_text_and_shown(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    data = project / "calculator" / "schemes" / "yamaguchi-2022.toml"
+    text = data.read_text(encoding="utf-8")
+    # A date for the test only (in the text, as its application period's first day), then one it lacks
+    dated = text.replace('publisher = "山口県"\n', 'publisher = "山口県"\ndate = "令和4年7月19日"\n', 1)
+    data.write_text(dated, encoding="utf-8")
+    assert calculator.check_quotes(load_scheme(data)) == []
+    assert build(project, tmp_path / "site").returncode == 0
+    html = (tmp_path / "site" / "sources" / "yamaguchi-2022-gaiyo" / "index.html").read_text(encoding="utf-8")
+    assert _head(html)["日付"] == "令和4年7月19日"
+    data.write_text(dated.replace('date = "令和4年7月19日"', 'date = "令和4年4月1日"'), encoding="utf-8")
+    problems = calculator.check_quotes(load_scheme(data))
+    assert problems == ["documents.gaiyo.date: 日付「令和4年4月1日」が原文にありません"]
 
 
 def _lands_highlighted(page: Any, link: Any) -> None:

@@ -17,6 +17,7 @@
   // Particles between two content words split a question into words (「タブレットは対象」); の before
   // a digit does not (「4分の3」).
   var PARTICLE = new RegExp("(?<=[^" + HIRAGANA + "])(?:から|まで|には|では|とは|って|は|を|が|に|で|と|も|へ|や|の(?![0-9]))(?=[^" + HIRAGANA + "]|$)", "g");
+  var PARTICLE_KEPT = new RegExp("(" + PARTICLE.source + ")");
   var LAST_PARTICLE = new RegExp("(?<=[^" + HIRAGANA + "])[はをがにでともへのかねよ]$");
   var MAX_WORDS = 10; // each word costs a pass over every candidate
   var MAN = /(?<![0-9,.])([0-9]+)万/g; // 40万(円) as 400,000(円), as the documents write both
@@ -122,7 +123,7 @@
         if (ending) { chunk = chunk.slice(0, -ending.length); changed = true; }
         if (LAST_PARTICLE.test(chunk)) { chunk = chunk.slice(0, -1); changed = true; }
       }
-      chunk.split(PARTICLE).forEach(function (typed) {
+      phrases(chunk.split(PARTICLE_KEPT)).forEach(function (typed) {
         if (!typed || drop.indexOf(typed) !== -1) return;
         var word = canonical(typed);
         if (word && words.length < MAX_WORDS && !words.some(function (w) { return w.word === word; })) {
@@ -131,6 +132,21 @@
       });
     });
     return words;
+  }
+
+  // [word, particle, word, …] -> the words, where words joined by their particles make a phrase of the
+  // dictionary (「クラウド」「の」「利用料」 -> 「クラウドの利用料」, which it reads as クラウドサービス).
+  function phrases(parts) {
+    var out = [];
+    for (var i = 0; i < parts.length; i += 2) {
+      var end = i;
+      for (var j = parts.length - 1; j > i; j -= 2) {
+        if (table && table.has(fold(parts.slice(i, j + 1).join("")))) { end = j; break; }
+      }
+      out.push(parts.slice(i, end + 1).join(""));
+      i = end;
+    }
+    return out;
   }
 
   // The canonical form of `text` with, for each of its characters, the range of `text` it came from:
@@ -192,6 +208,7 @@
   window.searchWords = {
     load: load,
     canonical: canonical,
+    fold: fold,
     searchTerms: searchTerms,
     terms: terms,
     queryWords: queryWords,

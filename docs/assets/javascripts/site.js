@@ -32,6 +32,7 @@ highlightCitedQuote();
   var input = document.getElementById("site-search-query");
   var words = window.searchWords;
   if (!input || !words) return;
+  var form = input.form;
   var list = document.createElement("ul");
   list.id = "site-search-suggest";
   list.className = "site-search__suggest";
@@ -121,7 +122,10 @@ highlightCitedQuote();
     });
   });
   input.addEventListener("keydown", function (event) {
-    if (list.hidden) return;
+    if (list.hidden) {
+      if (event.key === "Escape") form.classList.remove("is-open"); // a phone's opened field closes
+      return;
+    }
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       move(event.key === "ArrowDown" ? 1 : -1);
@@ -132,7 +136,22 @@ highlightCitedQuote();
       window.location.assign(list.querySelectorAll("[role=option] a")[active].href);
     }
   });
-  input.addEventListener("blur", function () { setTimeout(close, 200); });
+  input.addEventListener("blur", function () {
+    setTimeout(function () {
+      close();
+      if (!form.contains(document.activeElement)) form.classList.remove("is-open");
+    }, 200);
+  });
+
+  // On a phone the header shows only the search button: its first tap opens the field over the
+  // header (search.css), so that suggestions work there too; the next one searches.
+  form.addEventListener("submit", function (event) {
+    if (form.classList.contains("is-open") || getComputedStyle(input).display !== "none") return;
+    event.preventDefault();
+    event.stopPropagation(); // not to the page's handler that opens the search page
+    form.classList.add("is-open");
+    input.focus();
+  });
 })();
 
 // Glossary terms' tooltips, made when a term is first pointed at or focused, not all at load.
