@@ -24,6 +24,9 @@ CATEGORY_IDS: Final = (
 PAYMENT_IDS: Final = ("purchase", "lease", "monthly")
 PAYMENT_WORDS: Final = {"purchase": "購入", "lease": "リース・レンタル", "monthly": "月額払い"}
 SUBMIT_METHODS: Final = ("email", "email_or_post", "post")
+SUBMIT_WORDS: Final = {"email": "メール", "email_or_post": "メールか郵送", "post": "郵送"}
+# How an item's decision (the result's items[n].status) is said.
+ITEM_STATUS_WORDS: Final = {"counted": "対象", "partly_counted": "一部対象", "excluded": "対象外"}
 ITEM_PARTS: Final = ("other_subsidy_yen",)
 RECURRING_UNSAID: Final = ("recurring", "one_off")
 # What of a case fills a heading of the plan draft (the kit): the items by category with amounts,
