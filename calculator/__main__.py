@@ -32,7 +32,7 @@ from calculator._amounts import format_yen
 from calculator._case import MAX_CASE_BYTES, read_case_file, scheme_id_of, too_large
 from calculator._figures import check_figures
 from calculator._keys import json_schema
-from calculator._kit import KIT_FORMATS, expense_csv, kit_markdown, kit_plain, make_kit
+from calculator._kit import KIT_FORMATS, expense_csv, kit_markdown, kit_plain, make_kit, text_file
 from calculator._registry import SCHEMES_DIR, all_schemes, scheme_paths
 from calculator._rules import rate_words
 from calculator._skeleton import TO_FILL, parse_new_id, skeleton, source_placeholder
@@ -252,6 +252,8 @@ def _kit(case_path: str, kit_format: str, output: Path | None, scheme_file: Path
     kit = make_kit(case, scheme, simulate(case, scheme), datetime.date.today())
     if kit_format == "csv":
         content = expense_csv(kit)
+    elif kit_format == "txt" and output is not None:
+        content = text_file(kit_plain(kit))  # a file for Word and Notepad: BOM, CRLF
     else:
         content = (kit_markdown(kit) if kit_format == "md" else kit_plain(kit)).encode("utf-8")
     if output is None:

@@ -14,9 +14,8 @@ Pure: no clock (the day is passed in), no files; the CLI and the browser's worke
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
+import importlib
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Final
@@ -250,21 +249,23 @@ def plan_plain(kit: Kit) -> str:
     return _plain(_plan_blocks(kit))
 
 
+def text_file(text: str) -> bytes:
+    """Plain text as a file for Windows' word processors: with a BOM Word and Notepad read it as
+    UTF-8 (without one, Japanese Word may take it for Shift_JIS), with CRLF line ends."""
+    return ("\ufeff" + text.replace("\r\n", "\n").replace("\n", "\r\n")).encode("utf-8")
+
+
 def expense_csv(kit: Kit) -> bytes:
     """The expense table as CSV that Excel opens as is in Japanese: UTF-8 with a BOM, CRLF lines.
 
     Amounts are plain integers (so Excel sums them); rates are words (「2分の1」), which Excel
     would otherwise read as a date."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f"経費所要額調書（下書き） {kit.scheme_name} {kit.title}"])
-    writer.writerow([NOT_THE_FORM])
+    rows: list[list[object]] = [[f"経費所要額調書（下書き） {kit.scheme_name} {kit.title}"], [NOT_THE_FORM]]
     if kit.facility_name:
-        writer.writerow(["事業所名", kit.facility_name])
-    writer.writerow([])
-    writer.writerow(EXPENSE_COLUMNS)
+        rows.append(["事業所名", kit.facility_name])
+    rows += [[], list(EXPENSE_COLUMNS)]
     for row in kit.expenses:
-        writer.writerow(
+        rows.append(
             [
                 row.number,
                 row.name,
@@ -280,11 +281,18 @@ def expense_csv(kit: Kit) -> bytes:
                 row.why,
             ]
         )
-    writer.writerow([])
-    writer.writerow(SUMMARY_COLUMNS)
-    for label, value in kit.summary:
-        writer.writerow([label, value])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    rows += [[], list(SUMMARY_COLUMNS)]
+    rows += [[label, value] for label, value in kit.summary]
+    return ("\ufeff" + "".join(",".join(_csv_field(v) for v in row) + "\r\n" for row in rows)).encode("utf-8")
+
+
+def _csv_field(value: object) -> str:
+    """RFC 4180 by hand (the browser's small standard library has no csv module): a field with a
+    comma, a quote or a line break is quoted, its quotes doubled."""
+    text = str(value)
+    if any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 SUMMARY_COLUMNS: Final = ("集計", "金額（円）・内容")
@@ -590,7 +598,8 @@ def _markdown(blocks: list[Block]) -> str:
 
 def _md_escape(text: str) -> str:
     """A line of the user's or the data's words, kept as words in Markdown (no markup from them)."""
-    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in text)
+    flat = " ".join(text.splitlines())  # a line break typed in a name would end the list item
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in flat)
 
 
 def _plain(blocks: list[Block]) -> str:
@@ -665,6 +674,13 @@ def _findings_plain(kit: Kit) -> str:
 # ===================================================================================================
 
 
+# The C codecs themselves: built into Pyodide, where the small standard library of the simulator's
+# worker has no encodings.shift_jis module to look them up by name; the same codecs in CPython.
+_CODECS_JP: Final = importlib.import_module("_codecs_jp")
+_SHIFT_JIS: Final = _CODECS_JP.getcodec("shift_jis")
+_CP932: Final = _CODECS_JP.getcodec("cp932")
+
+
 def _in_jis_x_0208(character: str) -> bool:
     """JIS X 0208 (JIS第1・第2水準 and its non-kanji), with ASCII and half-width kana (JIS X 0201).
 
@@ -672,12 +688,12 @@ def _in_jis_x_0208(character: str) -> bool:
     character (～ U+FF5E for 〜, － U+FF0D for −) is taken too: CP932 gives it a JIS X 0208 byte pair.
     What CP932 adds (NEC row 13: ①, Ⅰ, ㎝; IBM extensions: 髙, 﨑) and everything outside it is not."""
     try:
-        character.encode("shift_jis")
+        _SHIFT_JIS.encode(character)
         return True
     except UnicodeEncodeError:
         pass
     try:
-        character.encode("cp932").decode("shift_jis")
+        _SHIFT_JIS.decode(_CP932.encode(character)[0])
         return True
     except (UnicodeEncodeError, UnicodeDecodeError):
         return False

@@ -27,6 +27,7 @@ from calculator._kit import (
     make_kit,
     plan_markdown,
     plan_plain,
+    text_file,
 )
 from calculator._quotes import check_quotes, citations
 from calculator._status import status
@@ -345,6 +346,24 @@ def test_the_csv_shows_the_range_of_readings_and_an_excluded_rows_reason() -> No
     items, summary = read_csv(expense_csv(kit))
     assert dict(summary)["補助額の幅（文書の読み方による）"] == ("925,000円〜1,000,000円")
     assert items[4][9] == "対象外" and "パソコンやプリンター" in items[4][11]
+
+
+def test_the_csv_quotes_what_would_break_a_row() -> None:
+    name = '介護ソフト "A", 改行\nあり'
+    kit, _ = kit_of({**YAMAGUCHI, "items": [{"category": "care_software", "name": name, "amount_yen": 1000}]})
+    data = expense_csv(kit)
+    assert '"介護ソフト ""A"", 改行\nあり"'.encode() in data
+    items, _ = read_csv(data)
+    assert [row[1] for row in items] == [name]
+
+
+def test_the_plain_text_file_opens_as_utf8_in_word_and_notepad(cli_env: dict[str, str], tmp_path: Path) -> None:
+    assert text_file("一\n二\r\n") == "\ufeff一\r\n二\r\n".encode()
+    out = tmp_path / "kit.txt"
+    assert run(["kit", write_case(tmp_path, YAMAGUCHI), "--format", "txt", "-o", str(out)], cli_env).returncode == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\n") == data.count(b"\r\n")
+    assert data.decode("utf-8-sig").replace("\r\n", "\n") == kit_plain(kit_of(YAMAGUCHI, datetime.date.today())[0])
 
 
 # ---------------------------------------------------------------------------------------------------
