@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Final
@@ -72,7 +73,8 @@ class PlanSection:
     guidance: str
     citation: Citation
     filled: tuple[str, ...]  # lines the case knows
-    to_write: bool  # only the facility can write (all or the rest of) it
+    to_write: bool  # only the facility can write (all or the rest of) it, and has not yet
+    answer: str = ""  # what the reader wrote under it (the kit page's text box)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +86,7 @@ class PlanSection:
             "citation": self.citation.to_dict(),
             "filled": list(self.filled),
             "to_write": self.to_write,
+            "answer": self.answer,
         }
 
 
@@ -178,10 +181,18 @@ class Kit:
 # ===================================================================================================
 
 
-def make_kit(case: Case, scheme: Scheme, result: Result, today: datetime.date) -> Kit:
-    """The kit for `case` under `scheme`, whose result is `result`, on `today` (for the window)."""
+def make_kit(
+    case: Case, scheme: Scheme, result: Result, today: datetime.date, answers: Mapping[str, str] | None = None
+) -> Kit:
+    """The kit for `case` under `scheme`, whose result is `result`, on `today` (for the window).
+
+    `answers` are what the reader wrote under the plan's headings (heading id -> text; others are
+    ignored): the draft carries them instead of 【記入してください】, and their characters are checked."""
     plan = scheme.plan
-    findings = forbidden_characters(scheme, typed_fields(case))
+    known = {h.id for h in plan.headings} if plan else set()
+    answers = {k: v.strip() for k, v in (answers or {}).items() if k in known and v.strip()}
+    typed = typed_fields(case) | {f"plan.{k}": v for k, v in answers.items()}
+    findings = forbidden_characters(scheme, typed)
     checklist = _checklist(scheme, result, today)
     if findings and scheme.forbidden_characters:
         where = "、".join(dict.fromkeys(f.field for f in findings))
@@ -204,7 +215,7 @@ def make_kit(case: Case, scheme: Scheme, result: Result, today: datetime.date) -
         plan_title=plan.title if plan else "導入計画",
         plan_text=plan.text if plan else "この制度のデータには、導入計画の見出しがまだありません。",
         plan_citation=plan.citation if plan else None,
-        plan=tuple(_plan_sections(case, scheme, result)),
+        plan=tuple(_plan_sections(case, scheme, result, answers)),
         expenses=tuple(_expense_rows(case, scheme, result)),
         summary=tuple(_summary(result)),
         findings=tuple(findings),
@@ -420,7 +431,7 @@ def _how_submitted(submit_by: str, scheme: Scheme) -> str:
 # ===================================================================================================
 
 
-def _plan_sections(case: Case, scheme: Scheme, result: Result) -> list[PlanSection]:
+def _plan_sections(case: Case, scheme: Scheme, result: Result, answers: Mapping[str, str]) -> list[PlanSection]:
     if scheme.plan is None:
         return []
     return [
@@ -432,7 +443,8 @@ def _plan_sections(case: Case, scheme: Scheme, result: Result) -> list[PlanSecti
             heading.guidance,
             heading.citation,
             tuple(filled := _filled(heading, case, scheme, result)),
-            not filled or heading.fills != "items",
+            heading.id not in answers and (not filled or heading.fills != "items"),
+            answers.get(heading.id, ""),
         )
         for heading in scheme.plan.headings
     ]
@@ -494,6 +506,7 @@ def _plan_blocks(kit: Kit) -> list[Block]:
         blocks.append(("h2" if section.level == 2 else "h3", title))
         blocks.append(("guide", f"書くこと: {section.guidance} {_cite_words(section.citation)}"))
         blocks.extend(("li", line) for line in section.filled)
+        blocks.extend(("p", line) for line in section.answer.splitlines() if line.strip())
         if section.to_write:
             blocks.append(("todo", TO_WRITE))
     return blocks

@@ -450,3 +450,49 @@ def test_kit_refuses_bad_input_with_the_fields_named(cli_env: dict[str, str], tm
     assert done.stderr.endswith("に書き出せません（フォルダがないか、書き込めない場所です）\n")
     assert run(["kit", write_case(tmp_path, YAMAGUCHI), "--format", "pdf"], cli_env).returncode == 2
     assert run(["kit", str(tmp_path / "missing.json")], cli_env).returncode == 2
+
+
+# ---------------------------------------------------------------------------------------------------
+# The worker's message (calculator/_web.py's kit): what the page kit.mjs gets
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_the_worker_message_carries_the_kit_the_files_and_what_was_written() -> None:
+    from calculator._web import kit
+
+    answers = {"purpose": "記録の転記をなくす", "no_such_heading": "x", "ikkan": 5}
+    message = json.loads(kit(json.dumps(YAMAGUCHI), json.dumps(answers), "2022-08-01"))
+    assert message["type"] == "kit"
+    made, _ = kit_of(YAMAGUCHI, datetime.date(2022, 8, 1))
+    expected = make_kit(
+        calculator.load_case(YAMAGUCHI),
+        scheme_for("yamaguchi-2022"),
+        calculator.simulate(YAMAGUCHI),
+        datetime.date(2022, 8, 1),
+        {"purpose": "記録の転記をなくす"},
+    )
+    assert message["kit"] == json.loads(json.dumps(expected.to_dict(), ensure_ascii=False))
+    assert message["kit"]["plan"][0]["answer"] == "記録の転記をなくす" and not message["kit"]["plan"][0]["to_write"]
+    assert "受付中: 令和4年8月31日まで" in next(c for c in message["kit"]["checklist"] if c["id"] == "window")["detail"]
+    assert message["files"]["expenses.csv"].encode() == expense_csv(made)
+    assert message["files"]["plan.txt"].encode() == text_file(plan_plain(expected))
+    assert message["files"]["plan.md"] == plan_markdown(expected)
+    assert "記録の転記をなくす" in message["files"]["plan.md"]
+
+
+def test_the_worker_message_for_a_bad_case_is_the_clis_messages() -> None:
+    from calculator._web import kit
+
+    bad = {"scheme": "yamaguchi-2022", "items": [{"category": "care_software", "amount_yen": -5}]}
+    assert json.loads(kit(json.dumps(bad), "{}", "2026-11-30")) == {
+        "type": "invalid",
+        "errors": [{"field": "items[0].amount_yen", "message": "金額はマイナスにできません（「-5」）"}],
+    }
+
+
+def test_what_is_written_under_a_heading_is_checked_for_refused_characters() -> None:
+    scheme = scheme_for("hoshizora-2026")
+    case = calculator.load_case({**HOSHIZORA, "facility_name": "", "note": "", "items": []}, scheme)
+    made = make_kit(case, scheme, calculator.simulate(case, scheme), DAY, {"purpose": "目標Ⅰ", "time_target": " "})
+    assert [(f.field, f.character) for f in made.findings] == [("plan.purpose", "Ⅰ")]
+    assert sections(made)["time_target"].to_write  # blank is not an answer
