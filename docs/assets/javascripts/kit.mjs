@@ -3,15 +3,14 @@
 // to tick, a plan draft to write in, the expense table, and the files to save.
 // Owns: this page's DOM under #kit. Every word of the kit comes from the engine; this module adds
 // only the page's own labels. Nothing leaves the browser: the engine is the simulator's worker, the
-// files are made here, and only the ticks are kept, in this tab's sessionStorage (what is written in
-// the plan's boxes is kept nowhere: the reader saves it as a file).
+// files are made here, and nothing is stored (the ticks and what is written live in this page only,
+// as the requirement pages' checklists do; the reader saves the draft as a file).
 const script = document.querySelector("script[data-site-root]");
 const siteRoot = new URL(script.dataset.siteRoot || "./", window.location.href);
 const assets = new URL("assets/", siteRoot);
 const $ = (id) => document.getElementById(id);
 const root = $("kit");
 const statusLine = $("kit-status");
-const STORE = `kaigo-ict:${siteRoot.pathname}:kit`;
 const GROUPS = { documents: "提出するもの", dates: "期限", requirements: "満たす必要のある要件と宣言" };
 const COLUMNS = ["番号", "品名", "区分", "支払方法", "数量", "単価", "金額（税抜）", "消費税", "判定", "補助対象経費"];
 
@@ -21,7 +20,6 @@ const pending = new Map();
 let theCase = null;
 let kit = null;
 let files = null;
-let kept = { scheme: "", ticks: {} };
 const answers = {}; // what is written in the plan's boxes: this page's memory only
 let refreshTimer = null;
 
@@ -67,26 +65,6 @@ function today() {
 
 async function makeKit() {
   return ask({ type: "kit", case: theCase, answers: JSON.stringify(answers), today: today() });
-}
-
-// --- kept in this tab only ----------------------------------------------------------------------
-
-function load(schemeId) {
-  try {
-    const saved = JSON.parse(sessionStorage.getItem(STORE) || "null");
-    if (saved && saved.scheme === schemeId) return { scheme: schemeId, ticks: saved.ticks || {} };
-  } catch {
-    // no storage (a policy, a private window): nothing is kept, the page still works
-  }
-  return { scheme: schemeId, ticks: {} };
-}
-
-function keep() {
-  try {
-    sessionStorage.setItem(STORE, JSON.stringify(kept));
-  } catch {
-    // as above
-  }
 }
 
 // --- rendering ----------------------------------------------------------------------------------
@@ -138,18 +116,13 @@ function button(text, action, id) {
 
 function checklist() {
   const section = el("section", { class: "kit-checklist", "aria-labelledby": "kit-checklist-title" }, el("h2", { id: "kit-checklist-title", text: "提出するものと期限" }));
-  section.append(el("p", { class: "kit-hint", text: "済んだものにチェックを付けます。チェックはこのタブを閉じると消えます。" }));
+  section.append(el("p", { class: "kit-hint", text: "済んだものにチェックを付けます。チェックはどこにも保存されず、ページを閉じると消えます。" }));
   for (const [group, title] of Object.entries(GROUPS)) {
     const entries = kit.checklist.filter((c) => c.group === group);
     if (!entries.length) continue;
     const list = el("ul", { class: "kit-checks" });
     for (const entry of entries) {
       const box = el("input", { type: "checkbox", id: `kit-check-${entry.id}` });
-      box.checked = Boolean(kept.ticks[entry.id]);
-      box.addEventListener("change", () => {
-        kept.ticks[entry.id] = box.checked;
-        keep();
-      });
       list.append(
         el(
           "li",
@@ -297,7 +270,6 @@ async function main() {
     return;
   }
   theCase = opened.case;
-  kept = load(String(theCase.scheme));
   const answer = await makeKit();
   if (answer.type !== "kit") {
     const errors = (answer.errors || []).map((e) => `${e.field ? `${e.field}: ` : ""}${e.message}`).join(" ");
