@@ -1,4 +1,5 @@
-"""The command line: `python3 -m calculator schemes | simulate CASE [--json|--csv] | check [FILE...] | schema | new ID`.
+"""The command line: `python3 -m calculator schemes | simulate CASE [--json|--csv] | check [FILE...] | schema | new ID
+| kit CASE [--format md|txt|csv] [-o FILE]`.
 
 Exit codes (public contract): 0 done; 1 a scheme file fails `check`; 2 bad input (a case file
 that cannot be computed, an unknown scheme or command), always with a Japanese message that names
@@ -15,13 +16,25 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final
 
-from calculator import FieldError, InputError, Result, Scheme, SchemeError, check_quotes, load_scheme, simulate
+from calculator import (
+    FieldError,
+    InputError,
+    Result,
+    Scheme,
+    SchemeError,
+    check_quotes,
+    get_scheme,
+    load_case,
+    load_scheme,
+    simulate,
+)
 from calculator._amounts import format_yen
 from calculator._batch import Batch, facilities_in, is_batch, read_cases_file
 from calculator._batch_summary import simulate_all, summary_csv, summary_text
-from calculator._case import MAX_CASE_BYTES, scheme_id_of, too_large
+from calculator._case import MAX_CASE_BYTES, read_case_file, scheme_id_of, too_large
 from calculator._figures import check_figures
 from calculator._keys import json_schema
+from calculator._kit import KIT_FORMATS, expense_csv, kit_markdown, kit_plain, make_kit, text_file
 from calculator._registry import SCHEMES_DIR, all_schemes, scheme_paths
 from calculator._rules import rate_words
 from calculator._skeleton import TO_FILL, parse_new_id, skeleton, source_placeholder
@@ -58,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--sources-dir", type=Path, default=SCHEMES_DIR.parents[1] / "sources", help="原文の置き場所")
     check = commands.add_parser("check", help="制度ファイルを検証する（スキーマ、出典、引用、数字、アンカー）")
     check.add_argument("files", nargs="*", type=Path, help="同梱の制度に加えて検証するファイル")
+    kit = commands.add_parser("kit", help="申請の準備キット（提出するもの、導入計画の下書き、経費の表）を作る")
+    kit.add_argument("case", help="ケースファイル（.json か .toml）")
+    kit.add_argument("--format", choices=KIT_FORMATS, default="md", help="md（既定）、txt、csv（経費の表）")
+    kit.add_argument("-o", "--output", type=Path, help="書き出すファイル（省略時は標準出力）")
+    kit.add_argument("--scheme-file", type=Path, help="同梱の制度の代わりに使う制度ファイル（.toml）")
     return parser
 
 
@@ -251,9 +269,37 @@ def _check(extra: list[Path]) -> int:
     return EXIT_SCHEME_INVALID if failed else EXIT_OK
 
 
+def _kit(case_path: str, kit_format: str, output: Path | None, scheme_file: Path | None) -> int:
+    """The preparation kit of a case: Markdown or plain text, or the expense table as CSV for Excel."""
+    data = read_case_file(case_path)
+    scheme = load_scheme(scheme_file) if scheme_file else get_scheme(scheme_id_of(data))
+    case = load_case(data, scheme)
+    kit = make_kit(case, scheme, simulate(case, scheme), datetime.date.today())
+    if kit_format == "csv":
+        content = expense_csv(kit)
+    elif kit_format == "txt" and output is not None:
+        content = text_file(kit_plain(kit))  # a file for Word and Notepad: BOM, CRLF
+    else:
+        content = (kit_markdown(kit) if kit_format == "md" else kit_plain(kit)).encode("utf-8")
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    try:
+        output.write_bytes(content)
+    except OSError:
+        message = f"「{output}」に書き出せません（フォルダがないか、書き込めない場所です）"
+        raise InputError([FieldError("-o", message)]) from None
+    print(f"書き出しました: {output}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "kit":
+            return _kit(args.case, args.format, args.output, args.scheme_file)
         if args.command == "schemes":
             return _schemes(args.json)
         if args.command == "new":

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+from calculator._vocabulary import CHARACTER_SETS, PLAN_FACTS
+
 
 @dataclass(frozen=True)
 class Key:
@@ -374,6 +376,51 @@ SCHEME: Final = _t(
             required=False,
         ),
         _ts("notices", "お知らせ", (_d("date", "日付"), _s("text", "お知らせ"))),
+        _t(
+            "plan",
+            "導入計画: 制度が計画に求める見出しを、書く順に（申請の準備キットの下書きになる）",
+            (
+                _s("title", "計画の書類の名前（例: ICT導入計画、導入計画書（別紙1））"),
+                _s("text", "計画について: 文書が何を求めているか（求めていないならそのこと）"),
+                _cite(),
+                _ts(
+                    "headings",
+                    "見出し（書く順に）",
+                    (
+                        _s("id", "見出しの id"),
+                        _s("title", "見出し"),
+                        _s("guidance", "何を書くか（引用した条項から）"),
+                        _cite(),
+                        _b("required", "文書が計画に盛り込むよう求めている（書かなければ、望ましい・任意のもの）"),
+                        _s("parent", "この見出しが細目になる見出しの id（例: データ連携が「有」のときの内容）", False),
+                        _s(
+                            "fills",
+                            "ケースから下書きを埋める事実: items（経費の行を区分ごとに金額つきで）、"
+                            "rate_conditions（申し出た補助率の要件すべて）、rate_condition（condition の要件）",
+                            required=False,
+                            choices=PLAN_FACTS,
+                        ),
+                        _s("condition", "fills = rate_condition のときの要件（[rate.conditions] の id）", False),
+                    ),
+                    required=True,
+                ),
+            ),
+            required=False,
+        ),
+        _t(
+            "forbidden_characters",
+            "申請に使えない文字（環境依存文字）: 文書がそう定める制度だけ",
+            (
+                _s(
+                    "allowed",
+                    "使える文字: jis_x_0208（JIS第1・第2水準の漢字と JIS X 0208 の非漢字、ASCII、半角カナ）",
+                    choices=CHARACTER_SETS,
+                ),
+                _s("text", "やさしい日本語の説明"),
+                _cite(),
+            ),
+            required=False,
+        ),
     ),
 )
 

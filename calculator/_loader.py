@@ -31,9 +31,12 @@ from calculator._scheme import (
     Exclusion,
     ExpenseKind,
     Facilities,
+    ForbiddenCharacters,
     Menu,
     Note,
     Payment,
+    Plan,
+    PlanHeading,
     Rate,
     RateCondition,
     Reference,
@@ -48,8 +51,10 @@ from calculator._scheme import (
 from calculator._services import CARE_SERVICES
 from calculator._skeleton import TO_FILL
 from calculator._vocabulary import (
+    CHARACTER_SETS,
     ITEM_PARTS,
     PAYMENT_IDS,
+    PLAN_FACTS,
     REQUIREMENT_FACTS,
     SUBMIT_METHODS,
 )
@@ -406,6 +411,60 @@ def _read_notices(reader: _Reader, data: dict[str, Any]) -> tuple[SchemeNotice, 
     return tuple(sorted(notices, key=lambda notice: notice.date, reverse=True))
 
 
+def _read_plan(reader: _Reader, data: dict[str, Any], rate: Rate | None) -> Plan | None:
+    """The plan's headings, in order: each cited, a detail under a heading before it, and a fact
+    that pre-fills it only from what a case can hold (a rate condition the scheme has)."""
+    if "plan" not in data:
+        return None
+    table = reader.table(data["plan"], "plan", *keys_at("plan"))
+    citation = reader.citation(table.get("cite", _MISSING), "plan.cite")
+    conditions = {c.id for c in rate.conditions} if rate else set()
+    headings: list[PlanHeading] = []
+    for n, raw in enumerate(reader.tables(table.get("headings", _MISSING), "plan.headings")):
+        path = f"plan.headings[{n}]"
+        heading = reader.table(raw, path, *keys_at("plan.headings"))
+        cite = reader.citation(heading.get("cite", _MISSING), f"{path}.cite")
+        parent = reader.slug(heading, "parent", path) if "parent" in heading else None
+        if parent and parent not in {h.id for h in headings}:
+            reader.problem(f"{path}.parent", f"「{parent}」という見出しが、この見出しより前にありません")
+        fills = reader.choice(heading, "fills", path, PLAN_FACTS) if "fills" in heading else None
+        condition = reader.slug(heading, "condition", path) if "condition" in heading else None
+        if (fills == "rate_condition") != (condition is not None):
+            reader.problem(f"{path}.condition", 'condition は fills = "rate_condition" のときだけ、必ず書きます')
+        elif condition and condition not in conditions:
+            message = f"「{condition}」という補助率の要件（[[rate.conditions]] の id）はありません"
+            reader.problem(f"{path}.condition", message)
+        if cite:
+            headings.append(
+                PlanHeading(
+                    reader.slug(heading, "id", path),
+                    reader.text(heading, "title", path),
+                    reader.text(heading, "guidance", path),
+                    cite,
+                    reader.flag(heading, "required", path),
+                    parent or None,
+                    fills or None,
+                    condition or None,
+                )
+            )
+    _check_ids(reader, "plan.headings", [h.id for h in headings])
+    if citation is None:
+        return None
+    return Plan(reader.text(table, "title", "plan"), reader.text(table, "text", "plan"), citation, tuple(headings))
+
+
+def _read_forbidden_characters(reader: _Reader, data: dict[str, Any]) -> ForbiddenCharacters | None:
+    if "forbidden_characters" not in data:
+        return None
+    path = "forbidden_characters"
+    table = reader.table(data[path], path, *keys_at(path))
+    allowed = reader.choice(table, "allowed", path, CHARACTER_SETS)
+    citation = reader.citation(table.get("cite", _MISSING), f"{path}.cite")
+    if citation is None or not allowed:
+        return None
+    return ForbiddenCharacters(allowed, reader.text(table, "text", path), citation)
+
+
 def _read_facilities(reader: _Reader, data: dict[str, Any]) -> Facilities | None:
     if "facilities" not in data:
         return None
@@ -627,6 +686,8 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
             )
     application = _read_application(reader, top)
     facilities = _read_facilities(reader, top)
+    plan = _read_plan(reader, top, rate)
+    forbidden_characters = _read_forbidden_characters(reader, top)
 
     # Cross-checks that need the whole file.
     for where, caveat_id in reader.caveat_refs:
@@ -718,6 +779,8 @@ def _build(data: dict[str, Any], path: Path) -> Scheme:
         application_types=tuple(application_types),
         notices=_read_notices(reader, top),
         last_checked=reader.date(top, "last_checked", ""),
+        plan=plan,
+        forbidden_characters=forbidden_characters,
         path=path,
     )
 

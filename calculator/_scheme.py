@@ -325,6 +325,39 @@ class SchemeNotice:
 
 
 @dataclass(frozen=True)
+class PlanHeading:
+    """A heading of the scheme's 導入計画, with what to write under it and the clause asking for it."""
+
+    id: str
+    title: str
+    guidance: str
+    citation: Citation
+    required: bool = False  # the document asks for it; otherwise it is desirable or only suggested
+    parent: str | None = None  # the heading it details (e.g. データ連携 when the answer is 有)
+    fills: str | None = None  # the case fact that pre-fills it (_vocabulary.PLAN_FACTS)
+    condition: str | None = None  # the rate condition, where fills == "rate_condition"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan (導入計画) a scheme asks for: its headings in the order they are written."""
+
+    title: str
+    text: str
+    citation: Citation
+    headings: tuple[PlanHeading, ...]
+
+
+@dataclass(frozen=True)
+class ForbiddenCharacters:
+    """Where a scheme's e-application refuses 環境依存文字: the characters it takes, in words and cited."""
+
+    allowed: str  # one of _vocabulary.CHARACTER_SETS
+    text: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
 class Scheme:
     id: str
     prefecture: str
@@ -356,6 +389,8 @@ class Scheme:
     application_types: tuple[ApplicationType, ...] = ()
     notices: tuple[SchemeNotice, ...] = ()
     last_checked: datetime.date | None = None  # when the data were last read against the source
+    plan: Plan | None = None  # the 導入計画 and its headings, where the data give them
+    forbidden_characters: ForbiddenCharacters | None = None  # where the scheme refuses 環境依存文字
     path: Path | None = field(default=None, compare=False)
 
     @property

@@ -24,8 +24,16 @@ CATEGORY_IDS: Final = (
 PAYMENT_IDS: Final = ("purchase", "lease", "monthly")
 PAYMENT_WORDS: Final = {"purchase": "購入", "lease": "リース・レンタル", "monthly": "月額払い"}
 SUBMIT_METHODS: Final = ("email", "email_or_post", "post")
+SUBMIT_WORDS: Final = {"email": "メール", "email_or_post": "メールか郵送", "post": "郵送"}
+# How an item's decision (the result's items[n].status) is said.
+ITEM_STATUS_WORDS: Final = {"counted": "対象", "partly_counted": "一部対象", "excluded": "対象外"}
 ITEM_PARTS: Final = ("other_subsidy_yen",)
 RECURRING_UNSAID: Final = ("recurring", "one_off")
+# What of a case fills a heading of the plan draft (the kit): the items by category with amounts,
+# every higher-rate condition the case claims, or one of them (the heading's `condition`).
+PLAN_FACTS: Final = ("items", "rate_conditions", "rate_condition")
+# The characters a scheme's e-application takes, where the scheme says (anything else is flagged).
+CHARACTER_SETS: Final = ("jis_x_0208",)
 
 # What may satisfy a category's `requires_any`.
 REQUIREMENT_FACTS: Final = ("ikkan_achieved", "includes_care_software")

@@ -180,3 +180,36 @@ def batch_results(start: int, stop: int) -> str:
 
 def _check_batch(path: str, name: str) -> list[CheckedFacility]:
     return check_all(facilities_in(read_cases_bytes(Path(path).read_bytes(), name)))
+
+
+# ----------------------------------------------------------------------------------------------
+# The preparation kit (calculator/_kit.py) for the page kit.mjs.
+
+
+def kit(text: str, answers: str, today: str) -> str:
+    """The preparation kit of the case in `text` (case-file JSON) on `today` (the reader's own day,
+    ISO), with what the reader wrote under the plan's headings (`answers`: JSON, heading id -> text).
+
+      -> {"type": "kit", "kit": ..., "files": {"plan.md", "plan.txt", "expenses.csv": text}}
+       | {"type": "invalid", "errors": [...]}   the CLI's messages, as for simulate
+
+    The files are text the page saves as they are: the CSV and the plain text start with a BOM and
+    end lines with CRLF (calculator/_kit.py says why)."""
+    from calculator import get_scheme
+    from calculator._kit import expense_csv, make_kit, plan_markdown, plan_plain, text_file
+
+    try:
+        case = load_case(json.loads(text))
+        scheme = get_scheme(case.scheme)
+        result = simulate_case(case, scheme)
+    except InputError as error:
+        return _message("invalid", errors=[e.to_dict() for e in error.errors])
+    written = json.loads(answers)
+    typed = {str(k): v for k, v in written.items() if isinstance(v, str)} if isinstance(written, dict) else {}
+    made = make_kit(case, scheme, result, datetime.date.fromisoformat(today), typed)
+    files = {
+        "plan.md": plan_markdown(made),
+        "plan.txt": text_file(plan_plain(made)).decode("utf-8"),
+        "expenses.csv": expense_csv(made).decode("utf-8"),
+    }
+    return _message("kit", kit=made.to_dict(), files=files)

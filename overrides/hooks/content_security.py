@@ -9,9 +9,9 @@ visitor types cannot leave the browser even if a script were tampered with.
   scripts that the theme's and the site's own templates write are hashed (each template's script,
   with its {{ ... }} values left open, is the pattern); any other inline script fails the build, so
   a <script> that came in with data (a scheme file) can never be given a hash and run.
-- WebAssembly is allowed ('wasm-unsafe-eval') only on the pages that run it: the simulator (Pyodide)
-  and the search page (Pagefind). No page allows 'unsafe-eval' (see docs/privacy.md for why the
-  simulator's module worker does not need it).
+- WebAssembly is allowed ('wasm-unsafe-eval') only on the pages that run it: the simulator and the
+  preparation kit (Pyodide) and the search page (Pagefind). No page allows 'unsafe-eval' (see
+  docs/privacy.md for why the simulator's module worker does not need it).
 - Must run after every hook that changes a page's HTML: it hashes the scripts as finally written.
 """
 
@@ -111,7 +111,7 @@ def with_policy(output: str, runs_webassembly: bool, where: str = "") -> str:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     meta = page.meta or {}
-    webassembly = bool(meta.get("simulator") or meta.get("search_page"))
+    webassembly = bool(meta.get("simulator") or meta.get("kit") or meta.get("search_page"))
     return with_policy(output, runs_webassembly=webassembly, where=page.file.src_uri)
 
 

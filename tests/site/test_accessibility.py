@@ -38,7 +38,7 @@ def every_page(browser: Any, base_url: str, width: int, height: int) -> Iterator
 def test_no_page_has_a_wcag_a_or_aa_violation(browser: Any, base_url: str, width: int) -> None:
     found = {path or "/": axe_violations(page) for path, page in every_page(browser, base_url, width, 900)}
     assert {path: v for path, v in found.items() if v} == {}
-    assert len(found) == len(VISITS) == 26  # with the two 原文 pages
+    assert len(found) == len(VISITS) == 27  # with the two 原文 pages and the kit
 
 
 def test_no_page_skips_a_heading_level(site: Path) -> None:

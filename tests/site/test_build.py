@@ -38,7 +38,7 @@ def test_the_build_writes_every_page_and_the_search_index(site: Path) -> None:
         assert (site / page).is_file(), page
     built = sorted(str(p.relative_to(site).parent) + "/" for p in site.rglob("index.html") if "pagefind" not in p.parts)
     assert built == sorted("./" if p == "" else p for p in ALL_PAGES)
-    assert len(ALL_PAGES) == 26  # with the two 原文 pages (docs/sources/)
+    assert len(ALL_PAGES) == 27  # with the two 原文 pages (docs/sources/) and the kit
     assert (site / "pagefind" / "pagefind.js").is_file()
     assert not (site / "hooks").exists(), "the hooks' templates and data are no part of the site"
 

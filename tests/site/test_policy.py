@@ -13,7 +13,7 @@ from tests.site.browser import serve, watch
 from tests.site.test_simulator import GOLDEN, fill_case, open_simulator, wait_for_subsidy
 
 POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
-WEBASSEMBLY_PAGES = {"simulator/index.html", "search/index.html"}
+WEBASSEMBLY_PAGES = {"simulator/index.html", "kit/index.html", "search/index.html"}
 
 
 def html_pages(site: Path) -> list[Path]:

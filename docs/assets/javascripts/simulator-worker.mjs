@@ -5,6 +5,7 @@
 //   page -> worker  {id, type: "simulate", case}          case: the case-file object (public format)
 //                   {id, type: "open-file", name, bytes}  a file the user opened (at most max bytes + 1)
 //                   {id, type: "open-link", fragment}     what follows "#case=" in a shared link
+//                   {id, type: "kit", case, answers, today}  the preparation kit (kit.mjs) of a case
 //   worker -> page  {type: "progress", stage, text, loaded, total, bytes}
 //                                                         bytes: what this stage loads (its deadline)
 //                   {type: "ready", stdlib, start, stages}   stages: for bench/ (see below)
@@ -14,6 +15,7 @@
 //                   {id, type: "opened", case}            the file's case, every field as the file has it
 //                   {id, type: "refused", errors}         the CLI's messages; the form stays as it was
 //                   {id, type: "failed", message}         anything else (a bug): the page offers a retry
+//                   {id, type: "kit", kit, files}         the kit and its files (calculator/_web.py kit)
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const here = new URL(".", import.meta.url);
@@ -67,6 +69,7 @@ function functionsOf(pyodide) {
       return web.open_file("/tmp/opened-case", name);
     },
     openLink: (fragment) => web.open_link(fragment),
+    kit: (text, answers, today) => web.kit(text, answers, today),
   };
 }
 
@@ -228,6 +231,7 @@ const ANSWERS = {
   simulate: (functions, data) => functions.simulate(JSON.stringify(data.case)),
   "open-file": (functions, data) => functions.openFile(new Uint8Array(data.bytes), String(data.name)),
   "open-link": (functions, data) => functions.openLink(String(data.fragment)),
+  kit: (functions, data) => functions.kit(JSON.stringify(data.case), String(data.answers), String(data.today)),
 };
 
 self.onmessage = async (event) => {
