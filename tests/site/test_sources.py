@@ -27,7 +27,7 @@ def test_every_quote_of_every_scheme_has_its_anchor_on_a_source_page(site: Path)
 
 def _head(html: str) -> dict[str, str]:
     """The 原文 page's first table: 項目 -> 内容."""
-    table = html.split("<table>", 1)[1].split("</table>", 1)[0]
+    table = re.split(r"<table[^>]*>", html, maxsplit=1)[1].split("</table>", 1)[0]  # tables.py adds a class
     rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>", table, re.S)
     return {key: re.sub(r"<[^>]+>", "", value) for key, value in rows}  # without the glossary's links
 
