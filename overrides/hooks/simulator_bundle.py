@@ -38,8 +38,8 @@ if str(ROOT) not in sys.path:
 
 import calculator  # noqa: E402  (the repository root must be importable first)
 from calculator._case import MAX_CASE_BYTES  # noqa: E402
-from calculator._services import CARE_SERVICES  # noqa: E402
 from calculator._rules import rate_words  # noqa: E402
+from calculator._services import CARE_SERVICES  # noqa: E402
 from calculator._vocabulary import PAYMENT_IDS  # noqa: E402
 
 PYODIDE: Final = ROOT / "node_modules" / "pyodide"
@@ -53,7 +53,10 @@ CAPACITY_LABEL: Final = "利用定員（訪問系は利用者数）"
 STANDARD_APPLICATION: Final = "通常の申請"
 # Beside a menu's cap in the result: how the cap was made (the steps say it case by case).
 CAP_NOTES: Final = {"fixed": "", "by_staff": "{staff}の区分で決まる額", "per_unit": "1台ごとの上限の合計"}
-NEEDS_WORDS: Final = {"any": "どれか1つを満たせばよい。あてはまるものを選ぶ", "all": "すべてを満たす必要がある。あてはまるものを選ぶ"}
+NEEDS_WORDS: Final = {
+    "any": "どれか1つを満たせばよい。あてはまるものを選ぶ",
+    "all": "すべてを満たす必要がある。あてはまるものを選ぶ",
+}
 
 
 def build_wheel(target: Path) -> Path:
@@ -197,11 +200,19 @@ def _scheme_form(s: calculator.Scheme) -> dict[str, Any]:
         "flags": [{"id": e.item_flag, "title": e.title} for e in s.exclusions if e.item_flag],
         "payments": {p: s.payments[p].text for p in PAYMENT_IDS},
         "menus": [
-            {"id": m.id, "title": m.title, "text": m.text, "cap_note": CAP_NOTES[m.cap.kind].format(staff=m.cap.staff_label)}
+            {
+                "id": m.id,
+                "title": m.title,
+                "text": m.text,
+                "cap_note": CAP_NOTES[m.cap.kind].format(staff=m.cap.staff_label),
+            }
             for m in s.menus
         ],
         "categories": _categories(s),
         "requirements": [{"id": r.id, "title": r.title} for r in s.requirements],
+        # Caveats about the source document itself (their `when` is ["always"]: every case gets them,
+        # e.g. 年度の記載がありません): the result names them once, with links, instead of in full.
+        "document_caveats": [c.id for c in s.caveats.values() if c.when == ("always",)],
     }
 
 

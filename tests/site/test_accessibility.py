@@ -24,6 +24,11 @@ def every_page(browser: Any, base_url: str, width: int, height: int) -> Iterator
         if "#q=" in path:
             page.wait_for_selector("#search-results li")
         if path.startswith("simulator/"):
+            # The form starts empty (checked so), then shows the example's result (checked again).
+            page.wait_for_selector("#simulator[data-engine=ready]", timeout=60_000)
+            if "#case=" not in path:
+                yield path + " (empty)", page
+                page.click("#sim-example")
             page.wait_for_selector("#sim-subsidy", timeout=60_000)
         yield path, page
     context.close()
@@ -33,7 +38,7 @@ def every_page(browser: Any, base_url: str, width: int, height: int) -> Iterator
 def test_no_page_has_a_wcag_a_or_aa_violation(browser: Any, base_url: str, width: int) -> None:
     found = {path or "/": axe_violations(page) for path, page in every_page(browser, base_url, width, 900)}
     assert {path: v for path, v in found.items() if v} == {}
-    assert len(found) == len(VISITS) == 26  # with the two 原文 pages
+    assert len(found) == len(VISITS) + 1 == 27  # with the two 原文 pages, and the simulator empty and filled
 
 
 def test_the_simulator_with_errors_shown_and_rows_added_has_no_violation(page: Any, base_url: str) -> None:

@@ -23,7 +23,8 @@ def open_simulator(page: Any, base_url: str, fragment: str = "") -> None:
     page.goto(base_url + "simulator/" + fragment)
     if not fragment:
         page.wait_for_selector("#simulator[data-engine=ready]", timeout=FIRST_RESULT_TIMEOUT)
-        page.click("#sim-example")
+        # Clicked from script: the keyboard's place in the page stays at its start, as after a load.
+        page.evaluate("() => document.getElementById('sim-example').click()")
     page.wait_for_selector("#sim-subsidy, .sim-invalid", timeout=FIRST_RESULT_TIMEOUT)
 
 
@@ -405,6 +406,8 @@ def hold_module_until(page: Any, base_url: str, condition: str) -> None:
         page.wait_for_timeout(50)
     assert len(held) == 1
     held[0].continue_()
+    page.wait_for_selector("#simulator[data-engine=ready]", timeout=FIRST_RESULT_TIMEOUT)
+    page.click("#sim-example")
     page.wait_for_selector("#sim-subsidy", timeout=FIRST_RESULT_TIMEOUT)
 
 

@@ -59,6 +59,7 @@ let ROW_FIELDS = [
   "payment",
   "kind",
   "quantity",
+  "unit_amount_yen",
   "monthly_amount_yen",
   "first_payment_month",
   "payment_count",
@@ -505,6 +506,21 @@ function anyStaffValue() {
   return filled ? filled.value.trim() : "";
 }
 
+// 「4万円×5台」 typed as the amount is a unit price times a quantity: the row's unit price and quantity
+// fields take the two (the engine then computes the amount, as for a file with unit_amount_yen), so
+// the user sees what was understood. Anything else stays as typed, for the engine to read or refuse.
+const TIMES = /^\s*(.+?)\s*[×xX✕*＊]\s*([0-9０-９]{1,6})\s*(?:台|個|式|点|本|枚|セット|ライセンス|人分)?\s*$/;
+
+function splitUnitPrice(input) {
+  const found = TIMES.exec(input.value);
+  if (!found) return false;
+  const row = input.closest(".sim-item");
+  row.querySelector('[data-name="unit_amount_yen"]').value = found[1];
+  row.querySelector('[data-name="quantity"]').value = found[2].normalize("NFKC");
+  input.value = "";
+  return true;
+}
+
 // --- the case as data ---------------------------------------------------------------------------
 
 const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
@@ -582,14 +598,22 @@ function readCase() {
     const base = rowItems.get(row);
     const value = (name) => row.querySelector(`[data-name="${name}"]`).value.trim();
     // A row added here and left blank is no expense yet; a row of the file is always kept.
-    if (!base && !["name", "amount_yen", "consumption_tax_yen", "monthly_amount_yen"].some((n) => value(n))) return;
+    if (!base && !["name", "amount_yen", "unit_amount_yen", "consumption_tax_yen", "monthly_amount_yen"].some((n) => value(n))) return;
     const item = base ? structuredClone(base) : {};
     for (const name of ROW_FIELDS) readControl(row.querySelector(`[data-name="${name}"]`), item, name);
+    // 「4万円×5台」 still in the amount box (the box is split when it loses focus): the same case.
+    const times = typeof item.amount_yen === "string" ? TIMES.exec(item.amount_yen) : null;
+    if (times) {
+      delete item.amount_yen;
+      item.unit_amount_yen = times[1];
+      item.quantity = Number(times[2].normalize("NFKC"));
+    }
     if (!base) {
       // A new row writes what the form shows, as before: category, name, amount and payment always
       // (the amount may be left out where the monthly amount gives it).
       for (const name of ["category", "name", "amount_yen", "payment"]) item[name] = value(name);
-      if (!item.amount_yen && value("monthly_amount_yen")) delete item.amount_yen;
+      if (times) delete item.amount_yen;
+      if (!item.amount_yen && (value("monthly_amount_yen") || value("unit_amount_yen") || times)) delete item.amount_yen;
       for (const id of flagIds) if (!item[id]) delete item[id];
     }
     data.items.push(item);
@@ -838,7 +862,7 @@ function showSummary(result) {
   const box = $("sim-summary");
   box.hidden = !result;
   if (!result) return;
-  $("sim-summary-subsidy").textContent = amountWords(result);
+  $("sim-summary-subsidy").innerHTML = amountText(result); // a range breaks after 〜 only
   $("sim-summary-self").textContent = yen(result.self_pay_yen);
 }
 
@@ -868,7 +892,16 @@ function renderResult(result) {
     )
     .join("");
   const steps = result.steps.map((s) => `<li>${escapeHtml(s.text)} ${citeLink(s.citation)}</li>`).join("");
+  // Caveats about this case in full; those about the source document itself (the same in every
+  // result, e.g. 年度の記載がありません) only by their titles, linked to the scheme's pages.
+  const scheme = schemeInfo(result.scheme);
+  const aboutDocument = new Set(scheme ? scheme.document_caveats || [] : []);
+  const documentCaveats = result.caveats
+    .filter((c) => aboutDocument.has(c.id))
+    .map((c) => `<li id="sim-caveat-${escapeHtml(c.id)}">${caveatLink(c.id, c.title)}</li>`)
+    .join("");
   const caveats = result.caveats
+    .filter((c) => !aboutDocument.has(c.id))
     .map((c) => {
       const more = anchors[c.id] ? ` <a href="${new URL(anchors[c.id], siteRoot).href}">くわしく</a>` : "";
       return `<li id="sim-caveat-${escapeHtml(c.id)}"><strong>${escapeHtml(c.title)}</strong>: ${escapeHtml(c.text)}${more}</li>`;
@@ -889,7 +922,8 @@ function renderResult(result) {
     </div>
     ${ineligible(result)}${readings(result)}
     ${result.eligible ? figures(result) : ""}
-    ${result.caveats.length ? `<div class="sim-caveats"><h3>注意（文書に定めがない点・あいまいな点）</h3><ul>${caveats}</ul></div>` : ""}
+    ${caveats ? `<div class="sim-caveats"><h3>注意（文書に定めがない点・あいまいな点）</h3><ul>${caveats}</ul></div>` : ""}
+    ${documentCaveats ? `<div class="sim-document-caveats"><p>この制度の文書そのものについての注意（どの試算にも共通）:</p><ul>${documentCaveats}</ul></div>` : ""}
     <h3>経費ごとの判定</h3>
     ${result.items.length ? `<div class="sim-table"><table><thead><tr><th>経費</th><th>金額（税抜）</th><th>判定</th><th>対象になる額</th><th>理由</th></tr></thead><tbody>${items}</tbody></table></div>` : "<p>経費の入力がありません。</p>"}
     <h3>計算の手順</h3>
@@ -930,9 +964,17 @@ async function renderOthers(data) {
   linksInNewTab(box);
 }
 
+// What follows "#case=" in the address, or "" (the case-file contract's shared link).
+function linkFragment() {
+  const found = /(?:^#|&)case=([^&]*)/.exec(window.location.hash);
+  return found ? found[1] : "";
+}
+
+// The draft remembers the link it was opened from: reloading that address gives back the draft (with
+// the edits made since), while another link opens that link's case.
 function saveDraft(data) {
   try {
-    sessionStorage.setItem(DRAFT_KEY, JSON.stringify(data));
+    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ link: linkFragment(), case: data }));
   } catch {
     // storage unavailable or full: the page works on, only a reload would lose the draft
   }
@@ -940,8 +982,10 @@ function saveDraft(data) {
 
 function readDraft() {
   try {
-    const data = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
-    return data && typeof data === "object" && schemeInfo(data.scheme) && Array.isArray(data.items) ? data : null;
+    const draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
+    const data = draft && draft.case;
+    if (!data || typeof data !== "object" || !schemeInfo(data.scheme) || !Array.isArray(data.items)) return null;
+    return draft.link === linkFragment() ? data : null;
   } catch {
     return null;
   }
@@ -1107,6 +1151,9 @@ async function main() {
   buildSchemeFields();
   $("sim-services").replaceChildren(...(formData.services || []).map((name) => new Option(name)));
   form.addEventListener("input", () => scheduleCalculation());
+  form.addEventListener("focusout", (event) => {
+    if (event.target.dataset && event.target.dataset.name === "amount_yen" && splitUnitPrice(event.target)) scheduleCalculation(0);
+  });
   form.addEventListener("change", (event) => {
     if (event.target === schemeSelect) showSchemeFields();
     if (event.target.dataset && ["category", "payment"].includes(event.target.dataset.name)) updateHints();
@@ -1151,6 +1198,8 @@ async function main() {
     heading.focus({ preventScroll: true });
   });
   linksInNewTab(form);
+  $("sim-example").disabled = false; // both work from now on (the page's HTML has them disabled)
+  $("sim-clear").disabled = false;
   retryButton.addEventListener("click", retry);
   if (!supported()) {
     fillForm(readDraft() || { scheme: formData.schemes[0].id, items: [] });
@@ -1169,16 +1218,19 @@ async function main() {
     if (pasted) openCase({ type: "open-link", fragment: pasted[1] }, "共有リンクの入力内容");
   });
   const fromLink = /(?:^#|&)case=([^&]*)/.exec(window.location.hash);
-  if (fromLink) {
+  const draft = readDraft();
+  if (draft) {
+    // This tab's draft (a reload, or Back from another page): as it was left, link or not.
+    fillForm(draft);
+    openedByUser = Boolean(fromLink);
+    tell("このタブで入力していた内容を戻しました（「入力を消す」で消せます）。");
+  } else if (fromLink) {
     tell("共有リンクの入力内容を読み込んでいます…");
     const done = await openCase({ type: "open-link", fragment: fromLink[1] }, "共有リンクの入力内容");
     if (!done) fillForm({ scheme: formData.schemes[0].id, items: [] });
   } else {
-    // The draft of this tab (a reload, or Back from another page), else an empty form with hints:
-    // an amount shows once an expense is entered (or 「例を入れる」 puts one in).
-    const draft = readDraft();
-    fillForm(draft || { scheme: formData.schemes[0].id, items: [] });
-    if (draft) tell("このタブで入力していた内容を戻しました（「入力を消す」で消せます）。");
+    // An empty form with hints: an amount shows once an expense is entered (or 「例を入れる」 puts one in).
+    fillForm({ scheme: formData.schemes[0].id, items: [] });
   }
   formFilled = true;
   scheduleCalculation(0); // queued in the worker until the engine is ready
