@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE_SOURCES = ("mkdocs.yml", "docs", "overrides", "calculator", "examples", "sources", "README.md", "pyproject.toml")
 
 
-def build(project: Path, out: Path, site_url: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def build(
+    project: Path, out: Path, site_url: str | None = None, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
     if site_url is not None:
         env["SITE_URL"] = site_url
     return subprocess.run(
@@ -52,6 +54,36 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = build(ROOT, out)
     assert done.returncode == 0, done.stderr
     return out
+
+
+INVENTED = ROOT / "tests" / "engine" / "schemes"  # the invented prefecture, never on the public site
+
+
+def add_invented_scheme(project: Path, scheme_id: str = "hoshizora-2026") -> Path:
+    """Put a test-only scheme into a copy of the project as a prefecture would: its TOML file in
+    calculator/schemes/ and its source text in sources/, and nothing else (no page, no nav entry)."""
+    text = (INVENTED / f"{scheme_id}.toml").read_text(encoding="utf-8")
+    moved = text.replace(f'source = "sources/{scheme_id}.txt"', f'source = "../../sources/{scheme_id}.txt"')
+    assert moved != text, "the invented scheme names its source text"
+    (project / "calculator" / "schemes" / f"{scheme_id}.toml").write_text(moved, encoding="utf-8")
+    shutil.copy2(INVENTED / "sources" / f"{scheme_id}.txt", project / "sources" / f"{scheme_id}.txt")
+    return project
+
+
+@pytest.fixture(scope="session")
+def invented_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from a copy of the project with the invented scheme added by its TOML alone."""
+    project = add_invented_scheme(copy_project(tmp_path_factory.mktemp("invented") / "project"))
+    out = project.parent / "site"
+    done = build(project, out)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def invented_url(invented_site: Path) -> Iterator[str]:
+    with serve(invented_site) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,16 @@
 A page writes `[[brand:publisher]]` or `[[brand:contact]]` (a link); the footer template reads the
 same keys. A prefecture adopting the site edits only mkdocs.yml, never a page or a template, and a
 missing or unknown key fails the build with its name.
+
+A public build (``site_url`` at a real address, not example.* or this machine) also refuses a
+placeholder: readers must reach whoever publishes the site. The GitHub workflow gives the
+repository's own issues page (``SITE_CONTACT_URL``) unless mkdocs.yml names another address.
 """
 
 from __future__ import annotations
 
 import re
+import urllib.parse
 from typing import Final
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,6 +25,21 @@ REQUIRED: Final = ("publisher", "contact_text", "contact_url")
 MARK: Final = re.compile(r"(`+).+?\1|\[\[brand:([a-z_]+)\]\]", re.DOTALL)
 
 
+PLACEHOLDER: Final = re.compile(r"(^|[./])example([./]|$)")
+
+
+def placeholder(url: str) -> bool:
+    """An address of the example.* kind, kept for documentation (RFC 2606), or this machine."""
+    host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    path = urllib.parse.urlsplit(url).path.lower()
+    return not host or host in ("localhost", "127.0.0.1") or bool(PLACEHOLDER.search(host) or PLACEHOLDER.search(path))
+
+
+def public_build(config: MkDocsConfig) -> bool:
+    """Whether this build is for readers: the site has a real address (the workflow sets SITE_URL)."""
+    return not placeholder(str(config.site_url or ""))
+
+
 def brand(config: MkDocsConfig) -> dict[str, str]:
     values = (config.extra or {}).get("brand") or {}
     missing = [key for key in REQUIRED if not str(values.get(key, "")).strip()]
@@ -29,7 +49,12 @@ def brand(config: MkDocsConfig) -> dict[str, str]:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    brand(config)  # fail before anything is built
+    values = brand(config)  # fail before anything is built
+    if public_build(config) and placeholder(values["contact_url"]):
+        raise PluginError(
+            f"mkdocs.yml の extra.brand.contact_url が例のアドレスのままです（{values['contact_url']}）。"
+            "公開するサイトでは、読者がご意見を送れる実際のアドレスにしてください（docs/for-prefectures.md）"
+        )
     return config
 
 

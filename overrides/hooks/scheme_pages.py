@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import posixpath
 import re
 import sys
@@ -32,10 +33,13 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from branding import public_build  # noqa: E402  (a build for readers, at a real address)
 from source_pages import quote_href  # noqa: E402  (a quote links to its place in the 原文 page)
 
 import calculator  # noqa: E402  (the repository root must be importable first)
 from calculator._rules import rate_words  # noqa: E402
+from calculator._scheme import Cap, Category  # noqa: E402
+from calculator._status import date_words, status  # noqa: E402
 from calculator._vocabulary import CATEGORY_IDS, PAYMENT_WORDS  # noqa: E402
 from calculator._vocabulary import REQUIREMENT_FACT_WORDS as FACT_WORDS  # noqa: E402
 
@@ -221,10 +225,10 @@ def _flat_keys() -> list[tuple[str, str, bool, str]]:
 def status_html(scheme: calculator.Scheme, today: datetime.date | None = None) -> Markup:
     """Whether the scheme takes applications, as of the build; scheme-status.js redoes it for the
     reader's own day from the same words (calculator/_status.py writes them once)."""
-    from calculator._status import status, status_words, window
+    from calculator._status import status_words, window
 
     span = window(scheme)
-    code, text = status(scheme, today or datetime.date.today())
+    code, text = status(scheme, today or build_date())
     data = {"start": span.start.isoformat() if span.start else "", "end": span.end.isoformat()}
     data.update({key.replace("_", "-"): words for key, words in status_words(scheme).items()})
     attributes = " ".join(f'data-{key}="{escape(value)}"' for key, value in data.items())
@@ -232,6 +236,71 @@ def status_html(scheme: calculator.Scheme, today: datetime.date | None = None) -
 
 
 ENV.globals["status_html"] = status_html
+
+
+def one_cap_words(cap: Cap, categories: tuple[Category, ...] = ()) -> str:
+    """One cap in a line: 「1事業所あたり50万円」, 「職員数に応じて100万円～260万円」, 「1台ごとに…」."""
+    if cap.kind == "fixed" and cap.amount_yen is not None:
+        return f"1事業所あたり{man_yen(cap.amount_yen)}"
+    if cap.kind == "by_staff":
+        label = cap.staff_label or "職員数"
+        return f"{label}に応じて{man_yen(cap.bands[0].amount_yen)}～{man_yen(cap.bands[-1].amount_yen)}"
+    units = [f"{c.title}{man_yen(c.unit_cap_yen)}" for c in categories if c.unit_cap_yen is not None]
+    return "1台ごとに" + ("、".join(units) if units else "定めた額")
+
+
+def menu_categories(scheme: calculator.Scheme, menu_id: str) -> tuple[Category, ...]:
+    return tuple(c for c in scheme.categories if c.menu == menu_id)
+
+
+def cap_words(scheme: calculator.Scheme, *, short: bool = False) -> str:
+    """The scheme's cap in one line, whether it has one cap or one per menu (区分)."""
+    if scheme.cap is not None:
+        if short and scheme.cap.kind == "fixed" and scheme.cap.amount_yen is not None:
+            return man_yen(scheme.cap.amount_yen)
+        return one_cap_words(scheme.cap)
+    words = "区分ごとに、" + "、".join(
+        f"{m.title}は{one_cap_words(m.cap, menu_categories(scheme, m.id))}" for m in scheme.menus
+    )
+    for kind in scheme.application_types:
+        words += f"（{kind.title}は1事業所あたり{man_yen(kind.cap_yen)}）"
+    return words
+
+
+def needs_words(scheme: calculator.Scheme) -> str:
+    """How many of the rate's conditions raise it: 「のどれか1つでも」 or 「をすべて」."""
+    return "をすべて" if scheme.rate.needs == "all" else "のどれか1つでも"
+
+
+def tel_href(phone: str) -> str:
+    """tel: link of a phone number as the documents write it (099-000-0000, full-width digits)."""
+    digits = "".join(
+        ch
+        for ch in phone.translate(str.maketrans("０１２３４５６７８９＋", "0123456789+"))
+        if ch.isdigit() or ch == "+"
+    )
+    return f"tel:{digits}"
+
+
+def compare_categories(schemes: list[calculator.Scheme]) -> list[tuple[str, str]]:
+    """The comparison's rows of expenses: the nine categories of the case-file contract, then each
+    category a scheme defines of its own, by its first title."""
+    rows = dict(CATEGORY_NAMES)
+    for scheme in schemes:
+        for category in scheme.categories:
+            rows.setdefault(category.id, category.title)
+    return list(rows.items())
+
+
+ENV.globals.update(
+    compare_categories=compare_categories,
+    cap_words=cap_words,
+    one_cap_words=one_cap_words,
+    menu_categories=menu_categories,
+    needs_words=needs_words,
+    tel_href=tel_href,
+    date_words=date_words,
+)
 
 
 def _relative(target_uri: str, page_uri: str, fragment: str) -> str:
@@ -265,9 +334,38 @@ def _render_case(placement: Placement, cite: _Citer) -> str:
     )
 
 
+def build_date() -> datetime.date:
+    """The day the pages speak for: today, or SOURCE_DATE_EPOCH's day (reproducible builds, tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
+    return datetime.date.today()
+
+
+def missing_contact(scheme: calculator.Scheme) -> list[str]:
+    """The keys a reader needs to reach the scheme's office: 課, and a phone or an e-mail."""
+    app = scheme.application
+    missing = [] if app and app.office else ["application.office"]
+    if not (app and (app.phone or app.email)):
+        missing.append("application.phone か application.email")
+    return missing
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     STATE.__init__()  # a fresh state for each build (mkdocs serve rebuilds in one process)
     STATE.schemes = {s.id: s for s in calculator.all_schemes()}
+    if public_build(config):
+        # A reader of a scheme that still takes (or may take) applications must be able to ask:
+        # a public build refuses one without its office and a phone or an e-mail. A closed scheme
+        # whose document names none says so in its contact box, with where to look instead.
+        today = build_date()
+        problems = [
+            f"{s.id}: 問い合わせ先の {'、'.join(keys)} がありません（公開するサイトで、受付が終わっていない制度に必須）"
+            for s in STATE.schemes.values()
+            if status(s, today)[0] != "closed" and (keys := missing_contact(s))
+        ]
+        if problems:
+            raise PluginError("\n".join(problems))
     return config
 
 
@@ -277,7 +375,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.remove(file)
     for file in files.documentation_pages():
         STATE.urls[file.src_uri] = file.url
-        text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        text = file.content_string  # a page in docs/, or one generated_pages.py made from the TOML
         for kind, template, argument in MARKER.findall(text):
             known = SCHEME_TEMPLATES if kind == "scheme" else SITE_TEMPLATES
             if template not in known:
@@ -330,11 +428,9 @@ def figure(scheme: calculator.Scheme, name: str) -> str | None:
     figures: dict[str, str | None] = {
         "rate": rate_words(rate.base),
         "higher_rate": rate_words(rate.higher) if rate.higher else None,
-        "cap": man_yen(cap.amount_yen)
-        if cap.amount_yen
-        else f"{man_yen(cap.bands[0].amount_yen)}～{man_yen(cap.bands[-1].amount_yen)}",
-        "cap_yen": yen(cap.amount_yen) if cap.amount_yen else None,
-        "bands": "、".join(f"{b.label()}は{man_yen(b.amount_yen)}" for b in cap.bands) or None,
+        "cap": cap_words(scheme, short=True),
+        "cap_yen": yen(cap.amount_yen) if cap and cap.amount_yen else None,
+        "bands": "、".join(f"{b.label()}は{man_yen(b.amount_yen)}" for b in cap.bands) or None if cap else None,
         "rounding": f"{'千円' if unit == 1000 else yen(unit)}未満切り捨て",
         "lease_until": wareki(lease.until) if lease.until else None,
         "period": scheme.application.period_text if scheme.application else None,
