@@ -186,6 +186,9 @@ def _scheme_form(s: calculator.Scheme) -> dict[str, Any]:
             "label": CAPACITY_LABEL,
             "hint": " ".join(m.text for m in capacity_menus),
         },
+        # Whether 一気通貫 decides anything in this scheme (a category needs it): else the box hides.
+        "ikkan": any("ikkan_achieved" in c.requires_any for c in s.categories),
+        "prefecture": s.prefecture,
         "conditions": [
             {"id": c.id, "label": c.label, "title": c.title, "text": c.text, "anchor": c.citation.anchor}
             for c in s.rate.conditions
@@ -223,6 +226,7 @@ def _categories(s: calculator.Scheme) -> list[dict[str, Any]]:
         {
             "id": c.id,
             "title": f"{c.label}{c.title}",
+            "name": c.title,  # without its label: 「介護ソフト」
             "counted": True,
             "hint": c.text,
             "menu": c.menu or "",
@@ -232,7 +236,7 @@ def _categories(s: calculator.Scheme) -> list[dict[str, Any]]:
         for c in s.categories
     ]
     categories += [
-        {"id": e.category, "title": e.title, "counted": False, "hint": e.text, "menu": "", "kinds": []}
+        {"id": e.category, "title": e.title, "name": e.title, "counted": False, "hint": e.text, "menu": "", "kinds": []}
         for e in s.exclusions
         if e.category
     ]

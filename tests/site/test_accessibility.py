@@ -103,7 +103,8 @@ def test_the_simulator_can_be_completed_by_keyboard_alone_with_visible_focus(pag
     wait_for_subsidy(page, 100_000)  # 200,000 × 1/2 (概要 2(5)②)
     assert page.input_value("#sim-scheme") == "yamaguchi-2022"
     assert page.locator(".sim-item").count() == 1
-    assert page.get_attribute("#sim-result", "aria-live") == "polite"
+    assert page.get_attribute("#sim-announce", "aria-live") == "polite"  # the new amount is announced
+    assert page.inner_text("#sim-announce") == "補助額 100,000円"
 
 
 @pytest.mark.parametrize(("width", "zoom"), [(390, 1.0), (320, 1.0), (1280, 2.0)])

@@ -80,13 +80,23 @@ def test_the_draft_survives_reload_and_back_and_never_leaves_the_browser(browser
     assert page.input_value(".sim-item [data-name=name]") == "下書きの目印ソフト"
     assert page.input_value("#sim-staff-ibaraki-2023") == "25"
 
+    # Back: Playwright's Chromium runs with the back-forward cache switched off, so the page comes
+    # back from the draft; Chromium says why it was not cached, and nothing of the page's own (an
+    # unload handler, say) may be among the reasons.
+    listeners = context.new_cdp_session(page)
+    listeners.send("Page.enable")
+    not_cached: list[Any] = []
+    listeners.on("Page.backForwardCacheNotUsed", not_cached.append)
     page.goto(base_url + "glossary/")
     page.go_back()
     page.wait_for_selector("#sim-subsidy", timeout=FIRST_RESULT_TIMEOUT)
     assert page.input_value(".sim-item [data-name=name]") == "下書きの目印ソフト"
     assert page.input_value("#sim-staff-ibaraki-2023") == "25"
+    page.wait_for_timeout(300)
+    reasons = [e for event in not_cached for e in event["notRestoredExplanations"]]
+    assert page.evaluate("window.__fromBfcache") or reasons, "neither cached nor told why"
+    assert [r["reason"] for r in reasons if r["type"] != "Circumstantial"] == []
     # No unload handler keeps the page out of the back-forward cache (the page's own scripts add none).
-    listeners = context.new_cdp_session(page)
     window = listeners.send("Runtime.evaluate", {"expression": "window"})["result"]["objectId"]
     kinds = {e["type"] for e in listeners.send("DOMDebugger.getEventListeners", {"objectId": window})["listeners"]}
     assert not kinds & {"unload", "beforeunload"}, kinds

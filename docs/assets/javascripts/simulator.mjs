@@ -30,7 +30,7 @@ function exampleCase(scheme) {
   if (scheme.staff.required) data.ict_staff_fte = "10";
   if (scheme.capacity.required) data.capacity = 10;
   if (category) {
-    data.items.push({ category: category.id, name: `（例）${category.title.replace(/^[(（][^)）]*[)）]|^[①-⑳]/, "")}`, amount_yen: "80万円", consumption_tax_yen: "8万円" });
+    data.items.push({ category: category.id, name: `（例）${category.name}`, amount_yen: "80万円", consumption_tax_yen: "8万円" });
   }
   return data;
 }
@@ -399,6 +399,9 @@ function showSchemeFields() {
   document.querySelectorAll("[data-scheme-only]").forEach((element) => {
     element.hidden = element.dataset.schemeOnly !== schemeSelect.value;
   });
+  // 一気通貫 only where the chosen scheme's categories depend on it (or a file has it ticked).
+  const scheme = schemeInfo(schemeSelect.value);
+  $("sim-ikkan-field").hidden = Boolean(scheme) && scheme.ikkan === false && !$("sim-ikkan").checked;
   updateHints();
 }
 
@@ -938,8 +941,11 @@ async function renderOthers(data) {
   const box = $("sim-others");
   if (!box) return;
   const rows = [];
+  // Only the same prefecture's other years: another prefecture's amount means nothing to this
+  // facility (the comparison page sets the schemes side by side).
+  const prefecture = schemeInfo(data.scheme)?.prefecture;
   for (const other of formData.schemes) {
-    if (other.id === data.scheme) continue;
+    if (other.id === data.scheme || other.prefecture !== prefecture) continue;
     const adapted = { ...data, scheme: other.id };
     adapted.higher_rate_conditions = (data.higher_rate_conditions || []).filter((c) => other.conditions.some((o) => o.id === c));
     if (other.staff.required && !adapted.ict_staff_fte) {
@@ -958,7 +964,7 @@ async function renderOthers(data) {
     rows.push(`<tr><td>${escapeHtml(other.name)} ${escapeHtml(other.title)}</td><td>${cell}</td></tr>`);
   }
   if (!rows.length) return;
-  box.innerHTML = `<h3>同じ見積りをほかの制度で計算すると</h3>
+  box.innerHTML = `<h3>同じ見積りを同じ県のほかの年度の制度で計算すると</h3>
     <table><tbody>${rows.join("")}</tbody></table>
     <p><a href="${new URL("compare/", siteRoot).href}">2つの制度の比較</a>もご覧ください。</p>`;
   linksInNewTab(box);
