@@ -38,8 +38,9 @@ if str(ROOT) not in sys.path:
 
 import calculator  # noqa: E402  (the repository root must be importable first)
 from calculator._case import MAX_CASE_BYTES  # noqa: E402
+from calculator._rules import rate_words  # noqa: E402
 from calculator._services import CARE_SERVICES  # noqa: E402
-from calculator._vocabulary import CATEGORY_IDS, PAYMENT_IDS  # noqa: E402
+from calculator._vocabulary import PAYMENT_IDS  # noqa: E402
 
 PYODIDE: Final = ROOT / "node_modules" / "pyodide"
 RUNTIME_FILES: Final = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -47,6 +48,15 @@ WHEEL_SOURCES: Final = ("pyproject.toml", "README.md", "calculator")
 ENGINE_STDLIB: Final = "python_stdlib.engine.zip"
 STDLIB_FILES: Final = Path(__file__).resolve().parent / "stdlib_files.mjs"
 BYTECODE: Final = Path(__file__).resolve().parent / "bytecode.mjs"
+# The form's words for what the scheme data leaves unnamed (each written here once).
+CAPACITY_LABEL: Final = "利用定員（訪問系は利用者数）"
+STANDARD_APPLICATION: Final = "通常の申請"
+# Beside a menu's cap in the result: how the cap was made (the steps say it case by case).
+CAP_NOTES: Final = {"fixed": "", "by_staff": "{staff}の区分で決まる額", "per_unit": "1台ごとの上限の合計"}
+NEEDS_WORDS: Final = {
+    "any": "どれか1つを満たせばよい。あてはまるものを選ぶ",
+    "all": "すべてを満たす必要がある。あてはまるものを選ぶ",
+}
 
 
 def build_wheel(target: Path) -> Path:
@@ -136,56 +146,98 @@ def compile_to_bytecode(runtime: Path, wheel: Path) -> Path:
     return target
 
 
-def form_data() -> dict[str, Any]:
-    """What the form shows before the engine loads: labels and hints, all from the scheme files."""
-    schemes = []
-    for s in calculator.all_schemes():
-        categories = []
-        for category_id in CATEGORY_IDS:
-            category = s.category(category_id)
-            if category:
-                categories.append(
-                    {
-                        "id": category_id,
-                        "title": f"{category.label}{category.title}",
-                        "counted": True,
-                        "hint": category.text,
-                        # The kinds of expense the scheme tells apart in it (e.g. 買い切り or 年間ライセンス).
-                        "kinds": [{"id": k.id, "title": k.title} for k in category.kinds],
-                    }
-                )
-            else:
-                exclusion = next((e for e in s.exclusions if e.category == category_id), None)
-                if exclusion is None:  # neither defined nor excluded by this scheme
-                    continue
-                categories.append(
-                    {"id": category_id, "title": exclusion.title, "counted": False, "hint": exclusion.text, "kinds": []}
-                )
-        schemes.append(
-            {
-                "id": s.id,
-                "name": s.name,
-                "title": s.title,
-                "rate": f"{s.rate.base.numerator}/{s.rate.base.denominator}",
-                "staff": {
-                    "required": s.cap is not None and s.cap.kind == "by_staff",
-                    "label": s.cap.staff_label if s.cap else "",
-                    "note": s.cap.staff_note.text if s.cap and s.cap.staff_note else "",
-                },
-                "conditions": [
-                    {"id": c.id, "label": c.label, "title": c.title, "text": c.text, "anchor": c.citation.anchor}
-                    for c in s.rate.conditions
-                ],
-                # Every item flag, in the scheme's own words (茨城 「…導入したもの」, 山口 「…契約・購入したもの」).
-                "flags": [{"id": e.item_flag, "title": e.title} for e in s.exclusions if e.item_flag],
-                "payments": {p: s.payments[p].text for p in PAYMENT_IDS},
-                "categories": categories,
-                "requirements": [{"id": r.id, "title": r.title} for r in s.requirements],
-            }
-        )
+def form_data(schemes: tuple[calculator.Scheme, ...] | None = None) -> dict[str, Any]:
+    """What the form shows before the engine loads: labels, hints and fields, all from the scheme
+    files (`schemes`: the shipped ones unless given, e.g. a test's own)."""
+    chosen = calculator.all_schemes() if schemes is None else schemes
     # The page reads no more of a file than the engine would (calculator/_case.py says why).
     # The services the engine knows by name (a case's service_type), offered as the form's list.
-    return {"schemes": schemes, "services": list(CARE_SERVICES), "max_case_bytes": MAX_CASE_BYTES}
+    return {
+        "schemes": [_scheme_form(s) for s in chosen],
+        "services": list(CARE_SERVICES),
+        "max_case_bytes": MAX_CASE_BYTES,
+    }
+
+
+def _scheme_form(s: calculator.Scheme) -> dict[str, Any]:
+    staff = s.staff_cap()
+    # The menus whose cap is by staff: the hint says which caps the head count decides.
+    staff_menus = [m.title for m in s.menus if m.cap.kind == "by_staff"]
+    capacity_menus = [m for m in s.menus if m.max_units == "capacity"]
+    higher = s.rate.higher
+    return {
+        "id": s.id,
+        "name": s.name,
+        "title": s.title,
+        "rate": f"{s.rate.base.numerator}/{s.rate.base.denominator}",
+        "staff": {
+            "required": staff is not None,
+            "label": staff.staff_label if staff else "",
+            "note": staff.staff_note.text if staff and staff.staff_note else "",
+            "hint": (
+                f"{'・'.join(f'「{t}」' for t in staff_menus)}の上限額がこの人数の区分で決まります。"
+                if staff_menus
+                else "上限額がこの人数の区分で決まります。"
+            ),
+        },
+        # 利用定員 (for 訪問系 the number of users), where a menu counts units up to it.
+        "capacity": {
+            "required": bool(capacity_menus),
+            "label": CAPACITY_LABEL,
+            "hint": " ".join(m.text for m in capacity_menus),
+        },
+        # Whether 一気通貫 decides anything in this scheme (a category needs it): else the box hides.
+        "ikkan": any("ikkan_achieved" in c.requires_any for c in s.categories),
+        "prefecture": s.prefecture,
+        "conditions": [
+            {"id": c.id, "label": c.label, "title": c.title, "text": c.text, "anchor": c.citation.anchor}
+            for c in s.rate.conditions
+        ],
+        "conditions_legend": (
+            f"補助率が{rate_words(higher)}になる要件（{NEEDS_WORDS[s.rate.needs]}）" if higher is not None else ""
+        ),
+        # Other ways to apply (e.g. パッケージ型), offered beside the standard one.
+        "application_types": [{"id": t.id, "title": t.title, "text": t.text} for t in s.application_types],
+        "standard_application": STANDARD_APPLICATION,
+        # Every item flag, in the scheme's own words (茨城 「…導入したもの」, 山口 「…契約・購入したもの」).
+        "flags": [{"id": e.item_flag, "title": e.title} for e in s.exclusions if e.item_flag],
+        "payments": {p: s.payments[p].text for p in PAYMENT_IDS},
+        "menus": [
+            {
+                "id": m.id,
+                "title": m.title,
+                "text": m.text,
+                "cap_note": CAP_NOTES[m.cap.kind].format(staff=m.cap.staff_label),
+            }
+            for m in s.menus
+        ],
+        "categories": _categories(s),
+        "requirements": [{"id": r.id, "title": r.title} for r in s.requirements],
+    }
+
+
+def _categories(s: calculator.Scheme) -> list[dict[str, Any]]:
+    """The scheme's own categories (each with its menu, where the scheme has menus), then the ones it
+    excludes by name, offered as 対象外 with the reason so that a user who has such a cost sees why."""
+    categories: list[dict[str, Any]] = [
+        {
+            "id": c.id,
+            "title": f"{c.label}{c.title}",
+            "name": c.title,  # without its label: 「介護ソフト」
+            "counted": True,
+            "hint": c.text,
+            "menu": c.menu or "",
+            # The kinds of expense the scheme tells apart in it (e.g. 買い切り or 年間ライセンス).
+            "kinds": [{"id": k.id, "title": k.title} for k in c.kinds],
+        }
+        for c in s.categories
+    ]
+    categories += [
+        {"id": e.category, "title": e.title, "name": e.title, "counted": False, "hint": e.text, "menu": "", "kinds": []}
+        for e in s.exclusions
+        if e.category
+    ]
+    return categories
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -29,6 +29,11 @@ def every_page(browser: Any, base_url: str, width: int, height: int) -> Iterator
         if "#q=" in path:
             page.wait_for_selector("#search-results li")
         if path.startswith("simulator/"):
+            # The form starts empty (checked so), then shows the example's result (checked again).
+            page.wait_for_selector("#simulator[data-engine=ready]", timeout=60_000)
+            if "#case=" not in path:
+                yield path + " (empty)", page
+                page.click("#sim-example")
             page.wait_for_selector("#sim-subsidy", timeout=60_000)
         yield path, page
     context.close()
@@ -38,7 +43,7 @@ def every_page(browser: Any, base_url: str, width: int, height: int) -> Iterator
 def test_no_page_has_a_wcag_a_or_aa_violation(browser: Any, base_url: str, width: int) -> None:
     found = {path or "/": axe_violations(page) for path, page in every_page(browser, base_url, width, 900)}
     assert {path: v for path, v in found.items() if v} == {}
-    assert len(found) == len(VISITS) == 27  # with the two 原文 pages and the kit
+    assert len(found) == len(VISITS) + 1 == 28  # the two 原文 pages, the kit, the simulator empty and filled
 
 
 def test_no_page_skips_a_heading_level(site: Path) -> None:
@@ -117,7 +122,8 @@ def test_the_simulator_can_be_completed_by_keyboard_alone_with_visible_focus(pag
     wait_for_subsidy(page, 100_000)  # 200,000 × 1/2 (概要 2(5)②)
     assert page.input_value("#sim-scheme") == "yamaguchi-2022"
     assert page.locator(".sim-item").count() == 1
-    assert page.get_attribute("#sim-result", "aria-live") == "polite"
+    assert page.get_attribute("#sim-announce", "aria-live") == "polite"  # the new amount is announced
+    assert page.inner_text("#sim-announce") == "補助額 100,000円"
 
 
 @pytest.mark.parametrize(("width", "zoom"), [(390, 1.0), (320, 1.0), (1280, 2.0)])

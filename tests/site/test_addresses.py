@@ -74,6 +74,8 @@ def test_a_missing_address_gets_the_japanese_404_page_with_its_styles(browser: A
     assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
     assert axe_violations(page) == []
     page.click("text=補助額を試算する")
+    page.wait_for_selector("#simulator[data-engine=ready]", timeout=60_000)
+    page.click("#sim-example")  # the form starts empty
     page.wait_for_selector("#sim-subsidy, .sim-invalid", timeout=60_000)
     assert seen.failed == [missing]  # the address itself, and none of the 404 page's files
     assert [e for e in seen.errors if "404" not in e] == []

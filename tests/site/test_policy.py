@@ -102,9 +102,10 @@ def test_the_simulators_worker_cannot_reach_another_host(page: Any, base_url: st
 def test_the_site_stores_only_the_engines_start_up_snapshot_and_the_privacy_page_clears_it(
     page: Any, base_url: str
 ) -> None:
-    """No cookie, no localStorage or sessionStorage, nothing from the checklist or the search; the one
-    thing kept is the simulator's start-up snapshot (tests/site/test_simulator.py checks that it holds
-    nothing typed), which the privacy page's button lists and deletes."""
+    """No cookie, no localStorage, nothing from the checklist or the search; the two things kept are
+    the simulator's start-up snapshot (tests/site/test_simulator.py checks that it holds nothing
+    typed) and the simulator's draft in this tab's sessionStorage (tests/site/test_simulator_answer.py),
+    which the privacy page's button lists and deletes."""
     page.goto(base_url + "ibaraki-2023/requirements/")
     page.locator("article input[type=checkbox]").first.check(force=True)  # the checklist is not kept
     assert page.locator("article input[type=checkbox]").first.is_checked()
@@ -119,9 +120,9 @@ def test_the_site_stores_only_the_engines_start_up_snapshot_and_the_privacy_page
         "async () => (await (await caches.open('kaigo-ict:/:engine-snapshot')).keys()).length === 1", timeout=30_000
     )
     stored = page.evaluate(
-        "async () => [localStorage.length, sessionStorage.length, await caches.keys(), document.cookie]"
+        "async () => [localStorage.length, Object.keys(sessionStorage), await caches.keys(), document.cookie]"
     )
-    assert stored == [0, 0, ["kaigo-ict:/:engine-snapshot"], ""]
+    assert stored == [0, ["kaigo-ict:/:simulator-draft"], ["kaigo-ict:/:engine-snapshot"], ""]
     assert page.context.cookies() == []
 
     page.goto(base_url + "privacy/")
@@ -141,7 +142,7 @@ def test_the_site_stores_only_the_engines_start_up_snapshot_and_the_privacy_page
     page.wait_for_function("() => document.getElementById('storage-status').textContent.includes('localStorage 1 件')")
     page.click("#storage-clear")
     page.wait_for_function("() => document.getElementById('storage-status').textContent.includes('消去しました')")
-    assert status.inner_text() == "次のものを消去しました: localStorage 1 件、キャッシュ 1 件。"
+    assert status.inner_text() == "次のものを消去しました: localStorage 1 件、sessionStorage 1 件、キャッシュ 1 件。"
     left = page.evaluate(
         "async () => [Object.keys(localStorage).sort(), Object.keys(sessionStorage), (await caches.keys()).sort()]"
     )

@@ -19,7 +19,12 @@ FIRST_RESULT_TIMEOUT = 60_000  # a cold Pyodide boot takes a few seconds on two 
 
 
 def open_simulator(page: Any, base_url: str, fragment: str = "") -> None:
+    """The page with a result: the case of a link, or (the form starts empty) the example's."""
     page.goto(base_url + "simulator/" + fragment)
+    if not fragment:
+        page.wait_for_selector("#simulator[data-engine=ready]", timeout=FIRST_RESULT_TIMEOUT)
+        # Clicked from script: the keyboard's place in the page stays at its start, as after a load.
+        page.evaluate("() => document.getElementById('sim-example').click()")
     page.wait_for_selector("#sim-subsidy, .sim-invalid", timeout=FIRST_RESULT_TIMEOUT)
 
 
@@ -139,9 +144,21 @@ def test_golden_cases_through_the_form(page: Any, base_url: str, case: dict[str,
     )
 
 
-def test_the_first_result_appears_without_a_click(page: Any, base_url: str) -> None:
-    open_simulator(page, base_url)
-    assert page.inner_text("#sim-subsidy") == "400,000円"  # the example the form starts from
+def test_the_form_starts_empty_and_the_example_button_fills_it(page: Any, base_url: str) -> None:
+    page.goto(base_url + "simulator/")
+    page.wait_for_selector("#simulator[data-engine=ready]", timeout=FIRST_RESULT_TIMEOUT)
+    page.wait_for_timeout(500)  # time for an automatic first result, which must not come
+    # No phantom row, no amount: one empty row with hints, and the sentence saying what to do.
+    assert page.locator(".sim-item").count() == 1
+    assert page.input_value(".sim-item [data-name=amount_yen]") == ""
+    assert page.input_value(".sim-item [data-name=name]") == ""
+    assert page.locator("#sim-subsidy").count() == 0
+    assert page.get_attribute("#sim-result", "data-subsidy-yen") == ""
+    assert page.locator("#sim-result-empty").is_visible()
+    assert page.locator("#sim-summary").is_hidden()
+    page.click("#sim-example")
+    page.wait_for_selector("#sim-subsidy", timeout=10_000)
+    assert page.inner_text("#sim-subsidy") == "400,000円"  # 10人, 介護ソフト 80万円 × 1/2
     assert page.locator(".sim-steps li").count() >= 4
     step_link = page.locator(".sim-steps a.clause-cite").first
     href = step_link.get_attribute("href")
@@ -389,6 +406,8 @@ def hold_module_until(page: Any, base_url: str, condition: str) -> None:
         page.wait_for_timeout(50)
     assert len(held) == 1
     held[0].continue_()
+    page.wait_for_selector("#simulator[data-engine=ready]", timeout=FIRST_RESULT_TIMEOUT)
+    page.click("#sim-example")
     page.wait_for_selector("#sim-subsidy", timeout=FIRST_RESULT_TIMEOUT)
 
 
@@ -461,7 +480,10 @@ def test_every_field_has_a_visible_label_and_results_are_announced(page: Any, ba
                      && c.offsetParent !== null)
         .map(c => c.id)""")
     assert unlabelled == []
-    assert page.get_attribute("#sim-result", "aria-live") == "polite"
+    # Only the new amount is announced (a small live region), not the whole result.
+    assert page.get_attribute("#sim-result", "aria-live") is None
+    assert page.get_attribute("#sim-announce", "aria-live") == "polite"
+    assert page.inner_text("#sim-announce") == "補助額 400,000円"
     hint = page.inner_text(".sim-item [data-hint=payment]")
     assert hint == calculator.get_scheme("ibaraki-2023").payments["purchase"].text
 

@@ -36,6 +36,7 @@ def test_a_runtime_file_that_fails_ends_in_a_message_a_retry_and_a_start_once_ba
     page.wait_for_selector("#sim-retry:not([hidden])", timeout=FIRST_RESULT_TIMEOUT)
     said = page.inner_text("#sim-runtime-text")
     assert "もう一度試す" in said and "入力した内容はそのままです" in said, said
+    page.click("#sim-example")  # the form is usable while the engine is down
     page.fill("#sim-staff-ibaraki-2023", "25")  # typed while the engine is down: kept
     page.unroute("**/pyodide.asm.wasm")
     page.evaluate("window.__simulatorDeadlineScale = 1")
@@ -52,7 +53,9 @@ def test_a_worker_killed_while_it_starts_is_restarted(page: Any, base_url: str) 
     page.goto(base_url + "simulator/", wait_until="commit")
     page.wait_for_function("() => window.__simulator && !document.getElementById('simulator').dataset.start")
     page.evaluate("() => { window.__simulator.kill(); window.__simulatorDeadlineScale = 1; }")
-    page.wait_for_selector("#sim-subsidy", timeout=FIRST_RESULT_TIMEOUT)
+    page.wait_for_selector("#simulator[data-engine=ready]", timeout=FIRST_RESULT_TIMEOUT)
+    page.click("#sim-example")
+    page.wait_for_selector("#sim-subsidy", timeout=10_000)
     assert page.inner_text("#sim-subsidy") == "400,000円"
 
 
@@ -103,6 +106,7 @@ def test_a_wheel_that_is_not_the_manifests_is_neither_run_nor_saved(browser: Any
     page = context.new_page()
     page.route("**/assets/simulator/*.whl", lambda route: route.fulfill(body=older_wheel(site)))
     page.goto(base_url + "simulator/")
+    page.click("#sim-example")  # a case to compute, which the wrong engine must not
     page.wait_for_selector("#sim-retry:not([hidden])", timeout=FIRST_RESULT_TIMEOUT)
     assert "公開中の版と一致しません" in page.inner_text("#sim-runtime-text")
     assert page.locator("#sim-subsidy").count() == 0
@@ -118,6 +122,7 @@ def test_a_wheel_that_is_not_the_manifests_is_neither_run_nor_saved(browser: Any
     again = context.new_page()
     again.route("**/assets/simulator/*.whl", lambda route: route.fulfill(body=older_wheel(site)))
     again.goto(base_url + "simulator/")
+    again.click("#sim-example")
     again.wait_for_selector("#sim-retry:not([hidden])", timeout=FIRST_RESULT_TIMEOUT)
     assert "公開中の版と一致しません" in again.inner_text("#sim-runtime-text")
     assert again.locator("#sim-subsidy").count() == 0

@@ -22,14 +22,34 @@ const retryButton = $("sim-retry");
 const PAYMENT_WORDS = { purchase: "購入", lease: "リース・レンタル", monthly: "月額払い" };
 const STATUS_WORDS = { counted: "対象", partly_counted: "一部対象", excluded: "対象外" };
 
-const EXAMPLE = {
-  scheme: "ibaraki-2023",
-  ict_staff_fte: "10",
-  ikkan_achieved: false,
-  items: [{ category: "care_software", name: "（例）介護記録ソフト", amount_yen: "80万円", consumption_tax_yen: "8万円" }],
-};
+// The example 「例を入れる」 puts in, for the chosen scheme: a row of its first category, and the
+// facility's facts its caps need. It replaces what is in the form, as opening a file does.
+function exampleCase(scheme) {
+  const category = scheme.categories.find((c) => c.counted);
+  const data = { scheme: scheme.id, items: [] };
+  if (scheme.staff.required) data.ict_staff_fte = "10";
+  if (scheme.capacity.required) data.capacity = 10;
+  if (category) {
+    data.items.push({ category: category.id, name: `（例）${category.name}`, amount_yen: "80万円", consumption_tax_yen: "8万円" });
+  }
+  return data;
+}
+// The draft: the case as typed, kept in this tab's sessionStorage only (gone when the tab closes;
+// never sent anywhere), so that a reload or Back does not lose it. Its name has the site's prefix,
+// so the privacy page's button (storage.js) lists and deletes it with the rest.
+const DRAFT_KEY = `kaigo-ict:${new URL("./", siteRoot).pathname}:simulator-draft`;
 // What the form shows of a case; every other field of an opened case is kept as the file has it.
-const FORM_FIELDS = ["scheme", "ict_staff_fte", "ikkan_achieved", "higher_rate_conditions", "service_type", "prior_subsidy_yen", "items"];
+const FORM_FIELDS = [
+  "scheme",
+  "ict_staff_fte",
+  "capacity",
+  "application_type",
+  "ikkan_achieved",
+  "higher_rate_conditions",
+  "service_type",
+  "prior_subsidy_yen",
+  "items",
+];
 // A row's fields: these, and every item flag a scheme defines (added from schemes.json in main()).
 let ROW_FIELDS = [
   "category",
@@ -39,6 +59,7 @@ let ROW_FIELDS = [
   "payment",
   "kind",
   "quantity",
+  "unit_amount_yen",
   "monthly_amount_yen",
   "first_payment_month",
   "payment_count",
@@ -66,6 +87,9 @@ let filled = new WeakMap();
 let rowItems = new WeakMap(); // row -> the file's item behind it (absent for a row added in the page)
 let rowCount = 0; // makes each row's ids unique
 let conditionsFilled = null; // {checked: "a,b", present, value}
+// Whether the case in the form is one to compute: it has an expense, or it was opened (a file, a
+// link). An empty form shows no amount (an amount of nothing would read as an answer).
+let openedByUser = false;
 
 const yen = (n) => `${Number(n).toLocaleString("ja-JP")}円`;
 const rateWords = (r) => {
@@ -203,6 +227,7 @@ function onWorkerMessage(message) {
   }
   if (message.type === "ready") {
     ready = true;
+    $("simulator").dataset.engine = "ready"; // for tests and bench/: the engine answers from now on
     clearTimeout(deadline);
     // For bench/: when each stage of the engine's start ended, in ms on this page's clock.
     window.__engineStages = Object.fromEntries(
@@ -273,7 +298,14 @@ function makeRow(values, n) {
   }
   // The kinds the row's category has must be options before the file's kind is put in.
   const scheme = schemeInfo(schemeSelect.value);
-  if (values && scheme) fillKinds(row, scheme, values.category);
+  if (scheme) fillCategories(row, scheme);
+  if (values && scheme) {
+    const select = row.querySelector('[data-name="category"]');
+    if (has(values, "category") && ![...select.options].some((o) => o.value === String(values.category))) {
+      select.append(new Option(String(values.category), String(values.category)));
+    }
+    fillKinds(row, scheme, values.category);
+  }
   row.querySelectorAll("[data-name]").forEach((control) => {
     const name = control.dataset.name;
     control.id = `${uid}-${name}`;
@@ -336,6 +368,7 @@ function fillKinds(row, scheme, categoryId) {
 
 function hintRow(row, scheme) {
   if (!scheme) return;
+  fillCategories(row, scheme);
   const id = row.querySelector('[data-name="category"]').value;
   const category = scheme.categories.find((c) => c.id === id);
   row.querySelector('[data-hint="category"]').textContent = category
@@ -366,6 +399,9 @@ function showSchemeFields() {
   document.querySelectorAll("[data-scheme-only]").forEach((element) => {
     element.hidden = element.dataset.schemeOnly !== schemeSelect.value;
   });
+  // 一気通貫 only where the chosen scheme's categories depend on it (or a file has it ticked).
+  const scheme = schemeInfo(schemeSelect.value);
+  $("sim-ikkan-field").hidden = Boolean(scheme) && scheme.ikkan === false && !$("sim-ikkan").checked;
   updateHints();
 }
 
@@ -373,9 +409,119 @@ function staffInput(schemeId) {
   return $(`sim-staff-${schemeId}`);
 }
 
+function capacityInput(schemeId) {
+  return $(`sim-capacity-${schemeId}`);
+}
+
+function applicationSelect(schemeId) {
+  return $(`sim-application-${schemeId}`);
+}
+
+// An element with text (never HTML: every word here comes from the scheme files).
+function element(tag, attributes = {}, ...children) {
+  const made = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, value);
+  made.append(...children);
+  return made;
+}
+
+// A labelled field with its hint and its error box; `control` gets the ids.
+function field(id, label, control, hint) {
+  control.id = id;
+  control.setAttribute("aria-describedby", `${id}-hint ${id}-error`);
+  return element(
+    "div",
+    { class: "sim-field" },
+    element("label", { for: id }, label),
+    control,
+    element("p", { class: "sim-hint", id: `${id}-hint` }, hint),
+    element("p", { class: "sim-error", id: `${id}-error`, hidden: "" }),
+  );
+}
+
+// Each scheme's own fields, from schemes.json alone: the head count where a cap (the scheme's or a
+// menu's) goes by staff, the capacity where a menu counts units up to it, the ways to apply where the
+// scheme has more than one, and the conditions that raise the rate. Only the chosen scheme's show.
+function buildSchemeFields() {
+  const fields = [];
+  const conditions = [];
+  for (const scheme of formData.schemes) {
+    const box = element("div", { "data-scheme-only": scheme.id });
+    if (scheme.staff.required) {
+      const input = element("input", { class: "sim-staff", inputmode: "decimal", "data-field": "ict_staff_fte", placeholder: "例: 12" });
+      box.append(field(`sim-staff-${scheme.id}`, scheme.staff.label, input, `${scheme.staff.note ? `${scheme.staff.note} ` : ""}${scheme.staff.hint}`));
+    }
+    if (scheme.capacity.required) {
+      const input = element("input", { class: "sim-capacity", inputmode: "numeric", "data-field": "capacity", "data-integer": "", placeholder: "例: 30" });
+      box.append(field(`sim-capacity-${scheme.id}`, scheme.capacity.label, input, scheme.capacity.hint));
+    }
+    if (scheme.application_types.length) {
+      const select = element("select", { class: "sim-application", "data-field": "application_type" });
+      select.append(new Option(scheme.standard_application, ""), ...scheme.application_types.map((t) => new Option(t.title, t.id)));
+      const hint = scheme.application_types.map((t) => `${t.title}: ${t.text}`).join(" ");
+      box.append(field(`sim-application-${scheme.id}`, "申請の型", select, hint));
+    }
+    if (box.childElementCount) fields.push(box);
+    if (scheme.conditions.length) {
+      const set = element("fieldset", { class: "sim-conditions", "data-scheme-only": scheme.id }, element("legend", {}, scheme.conditions_legend));
+      for (const c of scheme.conditions) {
+        const id = `sim-cond-${scheme.id}-${c.id}`;
+        const input = element("input", { type: "checkbox", id, class: "sim-condition", value: c.id, "data-field": "higher_rate_conditions" });
+        set.append(element("div", { class: "sim-check" }, input, element("label", { for: id }, `${c.label} ${c.title}: ${c.text}`)));
+      }
+      conditions.push(set);
+    }
+  }
+  $("sim-scheme-fields").replaceChildren(...fields);
+  $("sim-scheme-conditions").replaceChildren(...conditions);
+}
+
+// The row's category select offers the chosen scheme's categories, grouped by menu where the scheme
+// has menus, then those it excludes by name (対象外). A value the scheme does not know stays as it is
+// (from a file of another scheme): the engine then names it at the field, nothing is changed silently.
+function fillCategories(row, scheme) {
+  const select = row.querySelector('[data-name="category"]');
+  if (row.dataset.scheme === scheme.id) return;
+  row.dataset.scheme = scheme.id;
+  const current = select.value;
+  const option = (c) => new Option(c.counted ? c.title : `${c.title}（${STATUS_WORDS.excluded}）`, c.id);
+  const counted = scheme.categories.filter((c) => c.counted);
+  const groups = scheme.menus.length
+    ? scheme.menus.map((menu) => {
+        const group = element("optgroup", { label: menu.title });
+        group.append(...counted.filter((c) => c.menu === menu.id).map(option));
+        return group;
+      })
+    : counted.map(option);
+  const excluded = scheme.categories.filter((c) => !c.counted);
+  if (excluded.length) {
+    const group = element("optgroup", { label: `${STATUS_WORDS.excluded}（補助の対象になりません）` });
+    group.append(...excluded.map(option));
+    groups.push(group);
+  }
+  select.replaceChildren(...groups);
+  if (current && !scheme.categories.some((c) => c.id === current)) select.append(new Option(current, current));
+  if (current) select.value = current;
+}
+
 function anyStaffValue() {
   const filled = [...document.querySelectorAll(".sim-staff")].find((input) => input.value.trim());
   return filled ? filled.value.trim() : "";
+}
+
+// 「4万円×5台」 typed as the amount is a unit price times a quantity: the row's unit price and quantity
+// fields take the two (the engine then computes the amount, as for a file with unit_amount_yen), so
+// the user sees what was understood. Anything else stays as typed, for the engine to read or refuse.
+const TIMES = /^\s*(.+?)\s*[×xX✕*＊]\s*([0-9０-９]{1,6})\s*(?:台|個|式|点|本|枚|セット|ライセンス|人分)?\s*$/;
+
+function splitUnitPrice(input) {
+  const found = TIMES.exec(input.value);
+  if (!found) return false;
+  const row = input.closest(".sim-item");
+  row.querySelector('[data-name="unit_amount_yen"]').value = found[1];
+  row.querySelector('[data-name="quantity"]').value = found[2].normalize("NFKC");
+  input.value = "";
+  return true;
 }
 
 // --- the case as data ---------------------------------------------------------------------------
@@ -431,6 +577,10 @@ function readCase() {
   data.scheme = scheme;
   const staff = staffInput(scheme);
   if (staff) readControl(staff, data, "ict_staff_fte");
+  const capacity = capacityInput(scheme);
+  if (capacity) readControl(capacity, data, "capacity");
+  const application = applicationSelect(scheme);
+  if (application) readControl(application, data, "application_type");
   readControl($("sim-ikkan"), data, "ikkan_achieved");
   const boxes = conditionBoxes(scheme);
   if (boxes.length) {
@@ -451,14 +601,22 @@ function readCase() {
     const base = rowItems.get(row);
     const value = (name) => row.querySelector(`[data-name="${name}"]`).value.trim();
     // A row added here and left blank is no expense yet; a row of the file is always kept.
-    if (!base && !["name", "amount_yen", "consumption_tax_yen", "monthly_amount_yen"].some((n) => value(n))) return;
+    if (!base && !["name", "amount_yen", "unit_amount_yen", "consumption_tax_yen", "monthly_amount_yen"].some((n) => value(n))) return;
     const item = base ? structuredClone(base) : {};
     for (const name of ROW_FIELDS) readControl(row.querySelector(`[data-name="${name}"]`), item, name);
+    // 「4万円×5台」 still in the amount box (the box is split when it loses focus): the same case.
+    const times = typeof item.amount_yen === "string" ? TIMES.exec(item.amount_yen) : null;
+    if (times) {
+      delete item.amount_yen;
+      item.unit_amount_yen = times[1];
+      item.quantity = Number(times[2].normalize("NFKC"));
+    }
     if (!base) {
       // A new row writes what the form shows, as before: category, name, amount and payment always
       // (the amount may be left out where the monthly amount gives it).
       for (const name of ["category", "name", "amount_yen", "payment"]) item[name] = value(name);
-      if (!item.amount_yen && value("monthly_amount_yen")) delete item.amount_yen;
+      if (times) delete item.amount_yen;
+      if (!item.amount_yen && (value("monthly_amount_yen") || value("unit_amount_yen") || times)) delete item.amount_yen;
       for (const id of flagIds) if (!item[id]) delete item[id];
     }
     data.items.push(item);
@@ -476,6 +634,8 @@ function fillForm(data) {
   schemeSelect.value = schemeInfo(data.scheme) ? data.scheme : formData.schemes[0].id;
   // One head count for the facility, whichever scheme's box shows it.
   document.querySelectorAll(".sim-staff").forEach((input) => fillControl(input, data, "ict_staff_fte"));
+  document.querySelectorAll(".sim-capacity").forEach((input) => fillControl(input, data, "capacity"));
+  document.querySelectorAll(".sim-application").forEach((select) => fillControl(select, data, "application_type"));
   fillControl($("sim-ikkan"), data, "ikkan_achieved");
   const conditions = Array.isArray(data.higher_rate_conditions) ? data.higher_rate_conditions : [];
   document.querySelectorAll(".sim-condition").forEach((input) => {
@@ -504,6 +664,8 @@ function showKept(data) {
   const shown = new Set(FORM_FIELDS);
   if (!staffInput(data.scheme)) shown.delete("ict_staff_fte");
   if (!conditionBoxes(data.scheme).length) shown.delete("higher_rate_conditions");
+  if (!capacityInput(data.scheme)) shown.delete("capacity");
+  if (!applicationSelect(data.scheme)) shown.delete("application_type");
   const entries = Object.keys(data)
     .filter((key) => !shown.has(key))
     .map((key) => [key, data[key]]);
@@ -547,6 +709,8 @@ function controlFor(field) {
     return row.querySelector(`[data-name="${item[2]}"]`) || row.querySelector('[data-name="amount_yen"]');
   }
   if (field === "ict_staff_fte") return staffInput(schemeSelect.value);
+  if (field === "capacity") return capacityInput(schemeSelect.value);
+  if (field === "application_type") return applicationSelect(schemeSelect.value);
   if (field === "prior_subsidy_yen" || field === "prior_subsidy_count") return $("sim-prior");
   if (field === "service_type") return $("sim-service");
   if (field === "scheme") return schemeSelect;
@@ -656,18 +820,70 @@ function ineligible(result) {
   return `<div class="sim-ineligible" id="sim-ineligible"><ul>${reasons}</ul></div>`;
 }
 
+// Each menu (区分) with its own eligible expense, rate, cap and amount, and its steps (the engine's
+// words: a per-unit menu's read 「1台ごとに…」).
+function menus(result) {
+  if (!result.menus || !result.menus.length) return "";
+  const scheme = schemeInfo(result.scheme);
+  const sections = result.menus.map((menu) => {
+    const info = scheme && scheme.menus.find((m) => m.id === menu.id);
+    const note = info && info.cap_note ? `（${escapeHtml(info.cap_note)}）` : "";
+    const steps = menu.steps.map((s) => `<li>${escapeHtml(s.text)} ${citeLink(s.citation)}</li>`).join("");
+    return `<section class="sim-menu" data-menu="${escapeHtml(menu.id)}"><h4>${escapeHtml(menu.title)}: <span class="sim-menu__amount">${yen(menu.subsidy_yen)}</span></h4>
+      <dl class="sim-figures"><dt>補助対象経費</dt><dd>${yen(menu.eligible_expense_yen)}</dd><dt>補助率</dt><dd>${rateWords(menu.rate)}</dd>
+      <dt>上限額</dt><dd class="sim-menu__cap">${yen(menu.cap_yen)}${note}</dd></dl><ol class="sim-steps">${steps}</ol></section>`;
+  });
+  return `<div class="sim-menus" id="sim-menus"><h3>区分ごとの額</h3>${sections.join("")}</div>`;
+}
+
 // The bar and the figures behind the amount: for an eligible facility only (an ineligible one has none).
 function figures(result) {
+  const hasMenus = result.menus && result.menus.length;
   const binds = result.cap_binds
     ? `上限額で止まっています（補助率をかけた額は ${yen(result.rate_amount_yen)}）。`
-    : `補助対象経費が ${yen(result.cap_binds_from_yen)} 以上になると、上限額で止まります。`;
+    : hasMenus
+      ? ""
+      : `補助対象経費が ${yen(result.cap_binds_from_yen)} 以上になると、上限額で止まります。`;
   return `${bar(result.subsidy_yen, result.self_pay_yen)}
     <dl class="sim-figures">
       <dt>補助対象経費</dt><dd id="sim-eligible">${yen(result.eligible_expense_yen)}</dd>
       <dt>補助率</dt><dd id="sim-rate">${rateWords(result.rate)}</dd>
       <dt>上限額</dt><dd id="sim-cap">${yen(result.remaining_cap_yen)}${result.remaining_cap_yen !== result.cap_yen ? `（${yen(result.cap_yen)} からこれまでの補助を引いた額）` : ""}</dd>
     </dl>
-    <p class="sim-binds">${binds}</p>`;
+    ${binds ? `<p class="sim-binds">${binds}</p>` : ""}${menus(result)}`;
+}
+
+// The amount in words for the summary and for screen readers (a range as 「低い額〜高い額」).
+function amountWords(result) {
+  if (!result.eligible) return STATUS_WORDS.excluded;
+  if (result.subsidy_min_yen === result.subsidy_max_yen) return yen(result.subsidy_yen);
+  return `${Number(result.subsidy_min_yen).toLocaleString("ja-JP")}〜${yen(result.subsidy_max_yen)}`;
+}
+
+// The summary that stays in view over the form on a narrow screen (hidden while there is no answer).
+function showSummary(result) {
+  const box = $("sim-summary");
+  box.hidden = !result;
+  if (!result) return;
+  $("sim-summary-subsidy").innerHTML = amountText(result); // a range breaks after 〜 only
+  $("sim-summary-self").textContent = yen(result.self_pay_yen);
+}
+
+// The chosen scheme's status as the page's status line has it for the reader's own day
+// (scheme-status.js; the words are the engine's, calculator/_status.py): shown before the amount
+// when the scheme no longer takes applications.
+function closedNotice(schemeId) {
+  const line = document.querySelector(`.sim-status[data-scheme-only="${schemeId}"] [data-scheme-status]`);
+  if (!line || line.dataset.status !== "closed") return "";
+  return `<p class="sim-closed" id="sim-closed">${escapeHtml(line.textContent)}</p>`;
+}
+
+// Links in the form and the result open in a new tab, so that the draft in this one stays as it is.
+function linksInNewTab(root) {
+  root.querySelectorAll("a[href]:not([data-focus])").forEach((link) => {
+    link.target = "_blank";
+    link.rel = "noopener";
+  });
 }
 
 function renderResult(result) {
@@ -679,6 +895,8 @@ function renderResult(result) {
     )
     .join("");
   const steps = result.steps.map((s) => `<li>${escapeHtml(s.text)} ${citeLink(s.citation)}</li>`).join("");
+  // The caveats of this case, in full. Those about the source document itself (年度の記載がありません)
+  // are never in a result: the engine leaves them to the scheme's pages (when = ["about_document"]).
   const caveats = result.caveats
     .map((c) => {
       const more = anchors[c.id] ? ` <a href="${new URL(anchors[c.id], siteRoot).href}">くわしく</a>` : "";
@@ -692,6 +910,7 @@ function renderResult(result) {
   resultBody.hidden = false;
   resultBody.innerHTML = `
     <p class="sim-scheme-name">${escapeHtml(result.scheme_name)}</p>
+    ${closedNotice(result.scheme)}
     <div class="sim-headline">
       <p class="sim-big"><span>補助額</span> <strong id="sim-subsidy" data-subsidy-yen="${result.subsidy_yen}" data-subsidy-min-yen="${result.subsidy_min_yen}" data-subsidy-max-yen="${result.subsidy_max_yen}" data-eligible="${result.eligible}">${amountText(result)}</strong></p>
       <p class="sim-self"><span>自己負担額</span> <strong id="sim-self-pay">${yen(result.self_pay_yen)}</strong>
@@ -699,13 +918,15 @@ function renderResult(result) {
     </div>
     ${ineligible(result)}${readings(result)}
     ${result.eligible ? figures(result) : ""}
-    ${result.caveats.length ? `<div class="sim-caveats"><h3>注意（文書に定めがない点・あいまいな点）</h3><ul>${caveats}</ul></div>` : ""}
+    ${caveats ? `<div class="sim-caveats"><h3>注意（文書に定めがない点・あいまいな点）</h3><ul>${caveats}</ul></div>` : ""}
     <h3>経費ごとの判定</h3>
     ${result.items.length ? `<div class="sim-table"><table><thead><tr><th>経費</th><th>金額（税抜）</th><th>判定</th><th>対象になる額</th><th>理由</th></tr></thead><tbody>${items}</tbody></table></div>` : "<p>経費の入力がありません。</p>"}
     <h3>計算の手順</h3>
     <ol class="sim-steps">${steps}</ol>
     ${requirements ? `<h3>満たす必要のある要件</h3><ul>${requirements}</ul>` : ""}
+    ${result.eligible ? `<p class="sim-kit-link"><a href="${new URL("kit/", siteRoot).href}#case=${encodeCase(readCase())}">申請の準備へ: 提出書類のチェックリスト、導入計画の下書き、経費の表</a></p>` : ""}
     <div id="sim-others"></div>`;
+  linksInNewTab(resultBody);
   showAmount(result.subsidy_yen, result);
 }
 
@@ -713,8 +934,11 @@ async function renderOthers(data) {
   const box = $("sim-others");
   if (!box) return;
   const rows = [];
+  // Only the same prefecture's other years: another prefecture's amount means nothing to this
+  // facility (the comparison page sets the schemes side by side).
+  const prefecture = schemeInfo(data.scheme)?.prefecture;
   for (const other of formData.schemes) {
-    if (other.id === data.scheme) continue;
+    if (other.id === data.scheme || other.prefecture !== prefecture) continue;
     const adapted = { ...data, scheme: other.id };
     adapted.higher_rate_conditions = (data.higher_rate_conditions || []).filter((c) => other.conditions.some((o) => o.id === c));
     if (other.staff.required && !adapted.ict_staff_fte) {
@@ -733,16 +957,61 @@ async function renderOthers(data) {
     rows.push(`<tr><td>${escapeHtml(other.name)} ${escapeHtml(other.title)}</td><td>${cell}</td></tr>`);
   }
   if (!rows.length) return;
-  box.innerHTML = `<h3>同じ見積りをほかの制度で計算すると</h3>
+  box.innerHTML = `<h3>同じ見積りを同じ県のほかの年度の制度で計算すると</h3>
     <table><tbody>${rows.join("")}</tbody></table>
     <p><a href="${new URL("compare/", siteRoot).href}">2つの制度の比較</a>もご覧ください。</p>`;
+  linksInNewTab(box);
+}
+
+// What follows "#case=" in the address, or "" (the case-file contract's shared link).
+function linkFragment() {
+  const found = /(?:^#|&)case=([^&]*)/.exec(window.location.hash);
+  return found ? found[1] : "";
+}
+
+// The draft remembers the link it was opened from: reloading that address gives back the draft (with
+// the edits made since), while another link opens that link's case.
+function saveDraft(data) {
+  try {
+    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ link: linkFragment(), case: data }));
+  } catch {
+    // storage unavailable or full: the page works on, only a reload would lose the draft
+  }
+}
+
+function readDraft() {
+  try {
+    const draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
+    const data = draft && draft.case;
+    if (!data || typeof data !== "object" || !schemeInfo(data.scheme) || !Array.isArray(data.items)) return null;
+    return draft.link === linkFragment() ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+// The state before any amount: the hint, no figures.
+function showNoAnswer() {
+  latestTicket += 1;
+  clearErrors();
+  showAmount(null);
+  resultBody.hidden = true;
+  resultBody.replaceChildren();
+  resultEmpty.hidden = false;
+  showSummary(null);
 }
 
 async function calculate() {
-  if (!worker || !formFilled) return;
-  const ticket = ++latestTicket;
+  if (!formFilled) return;
   const data = readCase();
+  saveDraft(data);
   showKept(data);
+  if (!data.items.length && !openedByUser) {
+    showNoAnswer();
+    return;
+  }
+  if (!worker) return;
+  const ticket = ++latestTicket;
   let answer;
   try {
     answer = await ask({ type: "simulate", case: data });
@@ -754,11 +1023,15 @@ async function calculate() {
   resultSection.setAttribute("aria-busy", "false");
   if (answer.type === "result") {
     renderResult(answer.result);
+    showSummary(answer.result);
+    $("sim-announce").textContent = `補助額 ${amountWords(answer.result)}`;
     if (!window.__firstResultAt) window.__firstResultAt = performance.now(); // read by bench/
     renderOthers(data);
   } else if (answer.type === "invalid") {
     showErrors(answer.errors);
+    showSummary(null);
   } else {
+    showSummary(null);
     resultBody.hidden = false;
     showAmount(null);
     resultBody.innerHTML = `<p class="sim-invalid">計算できませんでした（${escapeHtml(answer.message)}）。入力を見直すか、ページを読み込み直してください。</p>`;
@@ -832,6 +1105,7 @@ async function openCase(message, name) {
     resultBody.hidden = true;
     resultEmpty.hidden = false;
     fillForm(answer.case);
+    openedByUser = true;
     tell(`${name}を読み込みました。`);
     scheduleCalculation(0);
     return true;
@@ -873,8 +1147,12 @@ async function main() {
   quotes = quoteMap;
   flagIds = [...new Set(formData.schemes.flatMap((s) => s.flags.map((f) => f.id)))];
   ROW_FIELDS = [...ROW_FIELDS, ...flagIds];
+  buildSchemeFields();
   $("sim-services").replaceChildren(...(formData.services || []).map((name) => new Option(name)));
   form.addEventListener("input", () => scheduleCalculation());
+  form.addEventListener("focusout", (event) => {
+    if (event.target.dataset && event.target.dataset.name === "amount_yen" && splitUnitPrice(event.target)) scheduleCalculation(0);
+  });
   form.addEventListener("change", (event) => {
     if (event.target === schemeSelect) showSchemeFields();
     if (event.target.dataset && ["category", "payment"].includes(event.target.dataset.name)) updateHints();
@@ -891,9 +1169,39 @@ async function main() {
   });
   $("sim-share").addEventListener("click", shareLink);
   $("sim-print").addEventListener("click", () => window.print());
+  $("sim-example").addEventListener("click", () => {
+    fillForm(exampleCase(schemeInfo(schemeSelect.value)));
+    openedByUser = false;
+    scheduleCalculation(0);
+  });
+  $("sim-clear").addEventListener("click", () => {
+    try {
+      sessionStorage.removeItem(DRAFT_KEY);
+    } catch {
+      // nothing was kept
+    }
+    const url = new URL(window.location.href);
+    if (/(?:^#|&)case=/.test(url.hash)) {
+      url.hash = "";
+      history.replaceState(null, "", url);
+    }
+    fillForm({ scheme: schemeSelect.value, items: [] });
+    openedByUser = false;
+    tell("入力を消しました。");
+    showNoAnswer();
+    scheduleCalculation(0);
+  });
+  $("sim-summary-more").addEventListener("click", () => {
+    const heading = $("sim-result-heading");
+    heading.scrollIntoView({ block: "start" });
+    heading.focus({ preventScroll: true });
+  });
+  linksInNewTab(form);
+  $("sim-example").disabled = false; // both work from now on (the page's HTML has them disabled)
+  $("sim-clear").disabled = false;
   retryButton.addEventListener("click", retry);
   if (!supported()) {
-    fillForm(EXAMPLE);
+    fillForm(readDraft() || { scheme: formData.schemes[0].id, items: [] });
     runtimeText.textContent =
       "このブラウザでは試算を動かせません（WebAssembly か Web Worker が使えません）。新しい Chrome、Edge、Firefox、Safari でお試しください。";
     runtimeBar.hidden = true;
@@ -909,13 +1217,19 @@ async function main() {
     if (pasted) openCase({ type: "open-link", fragment: pasted[1] }, "共有リンクの入力内容");
   });
   const fromLink = /(?:^#|&)case=([^&]*)/.exec(window.location.hash);
-  if (fromLink) {
+  const draft = readDraft();
+  if (draft) {
+    // This tab's draft (a reload, or Back from another page): as it was left, link or not.
+    fillForm(draft);
+    openedByUser = Boolean(fromLink);
+    tell("このタブで入力していた内容を戻しました（「入力を消す」で消せます）。");
+  } else if (fromLink) {
     tell("共有リンクの入力内容を読み込んでいます…");
     const done = await openCase({ type: "open-link", fragment: fromLink[1] }, "共有リンクの入力内容");
     if (!done) fillForm({ scheme: formData.schemes[0].id, items: [] });
   } else {
-    // A first visit starts from an example, so that a result shows as soon as the engine is ready.
-    fillForm(EXAMPLE);
+    // An empty form with hints: an amount shows once an expense is entered (or 「例を入れる」 puts one in).
+    fillForm({ scheme: formData.schemes[0].id, items: [] });
   }
   formFilled = true;
   scheduleCalculation(0); // queued in the worker until the engine is ready
