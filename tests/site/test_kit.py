@@ -8,8 +8,6 @@ import base64
 import datetime
 import json
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +15,8 @@ import pytest
 
 import calculator
 from calculator._kit import expense_csv, make_kit, plan_markdown, plan_plain, text_file
-from tests.site.browser import axe_violations, serve, watch
+from tests.site.browser import axe_violations, watch
 
-WORKER = "assets/javascripts/simulator-worker.mjs"
-# The two lines of the worker that route the page's "kit" message to calculator/_web.py's `kit`.
-# The worker is another module's (simulator-worker.mjs); until it routes "kit" itself, this test's
-# copy of the site adds them, and once it does, the copy is the site as built.
-ROUTE_FUNCTION = (
-    "    openLink: (fragment) => web.open_link(fragment),\n",
-    "    kit: (text, answers, today) => web.kit(text, answers, today),\n",
-)
-ROUTE_ANSWER = (
-    '  "open-link": (functions, data) => functions.openLink(String(data.fragment)),\n',
-    "  kit: (functions, data) => functions.kit(JSON.stringify(data.case), String(data.answers), String(data.today)),\n",
-)
 CASE: dict[str, Any] = {
     "scheme": "yamaguchi-2022",
     "facility_name": "（例）山口デイサービスセンター",
@@ -54,20 +40,9 @@ def link_of(case: dict[str, Any]) -> str:
 
 
 @pytest.fixture(scope="module")
-def kit_url(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    copy = tmp_path_factory.mktemp("kit-site") / "site"
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pyodide"))
-    (copy / "assets" / "pyodide").symlink_to(site / "assets" / "pyodide", target_is_directory=True)
-    worker = copy / WORKER
-    text = worker.read_text(encoding="utf-8")
-    if "web.kit(" not in text:
-        for anchor, line in (ROUTE_FUNCTION, ROUTE_ANSWER):
-            assert anchor in text, "the worker changed: route the kit message by hand"
-            text = text.replace(anchor, anchor + line)
-        worker.unlink()
-        worker.write_text(text, encoding="utf-8")
-    with serve(copy) as base:
-        yield base
+def kit_url(base_url: str) -> str:
+    """The built site: its worker routes the page's "kit" message to calculator/_web.py's `kit`."""
+    return base_url
 
 
 def open_kit(page: Any, kit_url: str, case: dict[str, Any]) -> None:
@@ -176,3 +151,18 @@ def test_a_broken_link_says_so_in_words(page: Any, kit_url: str) -> None:
         "() => document.getElementById('kit-status').textContent.includes('共有リンクを読めませんでした')"
     )
     assert page.locator("#kit-plan-title").count() == 0
+
+
+def test_a_result_in_the_simulator_links_to_its_own_kit(page: Any, kit_url: str) -> None:
+    from tests.site.test_simulator import open_simulator
+
+    open_simulator(page, kit_url, "#case=" + link_of(CASE).split("#case=", 1)[1])
+    link = page.locator(".sim-kit-link a")
+    href = link.get_attribute("href")
+    assert href and "/kit/#case=" in href and link.get_attribute("target") == "_blank"
+    fragment = href.split("#case=", 1)[1]
+    sent = json.loads(base64.urlsafe_b64decode(fragment + "=" * (-len(fragment) % 4)).decode("utf-8"))
+    assert sent["scheme"] == CASE["scheme"] and len(sent["items"]) == len(CASE["items"])
+    page.goto(href)
+    page.wait_for_selector("#kit-plan-title", timeout=120_000)
+    assert "（例）山口デイサービスセンター" in page.inner_text("main")
