@@ -84,6 +84,14 @@ def test_the_procedure_page_has_the_window_the_deadline_and_a_contact_with_links
     assert 'href="mailto:kaigo-tech@pref.hoshizora.example"' in html
     assert 'href="https://www.pref.hoshizora.example/kaigo-tech/"' in html
     assert "確認日: 令和8年11月30日" in text
+    # What the plan must hold, in the scheme's order, and the characters its e-application refuses
+    plan = text[text.index("導入計画に書くこと") : text.index("使えない文字")]
+    assert (
+        plan.index("導入の目的 （必須）")
+        < plan.index("導入する機器等 （必須）")
+        < plan.index("職員の業務時間の削減目標")
+    )
+    assert "丸付き数字（①）" in text and 'href="../../kit/"' in html
 
 
 def test_a_page_written_in_docs_replaces_its_generated_twin(site: Path) -> None:
