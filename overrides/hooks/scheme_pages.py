@@ -39,7 +39,7 @@ from source_pages import quote_href  # noqa: E402  (a quote links to its place i
 import calculator  # noqa: E402  (the repository root must be importable first)
 from calculator._rules import rate_words  # noqa: E402
 from calculator._scheme import Cap, Category  # noqa: E402
-from calculator._status import date_words, status  # noqa: E402
+from calculator._status import date_words, status, status_words, window  # noqa: E402
 from calculator._vocabulary import CATEGORY_IDS, PAYMENT_WORDS  # noqa: E402
 from calculator._vocabulary import REQUIREMENT_FACT_WORDS as FACT_WORDS  # noqa: E402
 
@@ -133,15 +133,6 @@ CATEGORY_NAMES = {
 assert set(CATEGORY_NAMES) == set(CATEGORY_IDS), "a name for every category id of the case-file contract"
 
 ENV.filters.update(yen=yen, man_yen=man_yen, rate_words=rate_words, e=escape)
-ENV.globals.update(
-    SUBMIT_WORDS=SUBMIT_WORDS,
-    PAYMENT_WORDS=PAYMENT_WORDS,
-    STATUS_WORDS=STATUS_WORDS,
-    FACT_WORDS=FACT_WORDS,
-    when_words=when_words,
-    category_ids=list(CATEGORY_NAMES),
-    category_names=CATEGORY_NAMES,
-)
 
 
 class _Citer:
@@ -225,17 +216,12 @@ def _flat_keys() -> list[tuple[str, str, bool, str]]:
 def status_html(scheme: calculator.Scheme, today: datetime.date | None = None) -> Markup:
     """Whether the scheme takes applications, as of the build; scheme-status.js redoes it for the
     reader's own day from the same words (calculator/_status.py writes them once)."""
-    from calculator._status import status_words, window
-
     span = window(scheme)
     code, text = status(scheme, today or build_date())
     data = {"start": span.start.isoformat() if span.start else "", "end": span.end.isoformat()}
     data.update({key.replace("_", "-"): words for key, words in status_words(scheme).items()})
     attributes = " ".join(f'data-{key}="{escape(value)}"' for key, value in data.items())
     return Markup(f'<p class="scheme-status" data-scheme-status data-status="{code}" {attributes}>{escape(text)}</p>')
-
-
-ENV.globals["status_html"] = status_html
 
 
 def one_cap_words(cap: Cap, categories: tuple[Category, ...] = ()) -> str:
@@ -293,6 +279,12 @@ def compare_categories(schemes: list[calculator.Scheme]) -> list[tuple[str, str]
 
 
 ENV.globals.update(
+    SUBMIT_WORDS=SUBMIT_WORDS,
+    PAYMENT_WORDS=PAYMENT_WORDS,
+    STATUS_WORDS=STATUS_WORDS,
+    FACT_WORDS=FACT_WORDS,
+    when_words=when_words,
+    status_html=status_html,
     compare_categories=compare_categories,
     cap_words=cap_words,
     one_cap_words=one_cap_words,
