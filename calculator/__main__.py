@@ -36,14 +36,12 @@ from calculator._figures import check_figures
 from calculator._keys import json_schema
 from calculator._kit import KIT_FORMATS, expense_csv, kit_markdown, kit_plain, make_kit, text_file
 from calculator._registry import SCHEMES_DIR, all_schemes, scheme_paths
-from calculator._rules import rate_words
 from calculator._skeleton import TO_FILL, parse_new_id, skeleton, source_placeholder
+from calculator._vocabulary import rate_words
 
 EXIT_OK: Final = 0
 EXIT_SCHEME_INVALID: Final = 1
 EXIT_BAD_INPUT: Final = 2
-
-_STATUS: Final = {"counted": "対象", "partly_counted": "一部対象", "excluded": "対象外"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -112,7 +110,7 @@ def _explain(result: Result) -> str:
     for item in data["items"]:
         lines.append(
             f"  {item['index'] + 1}. {item['name']}（{item['category_title']}）{format_yen(item['amount_yen'])}"
-            f" → {_STATUS[item['status']]} {format_yen(item['eligible_yen'])}"
+            f" → {item['status_words']} {format_yen(item['eligible_yen'])}"
         )
         lines.extend(f"     ・{r['text']} {_cite(r['citation'])}" for r in item["reasons"])
     lines += ["", "計算の手順"]

@@ -23,7 +23,7 @@ from calculator._amounts import parse_staff, parse_yen
 from calculator._errors import FieldError, InputError, shown
 from calculator._scheme import Scheme
 from calculator._services import read_service
-from calculator._vocabulary import CATEGORY_IDS, ITEM_PARTS, PAYMENT_IDS
+from calculator._vocabulary import CATEGORY_IDS, ITEM_PARTS, PAYMENT_IDS, PAYMENT_WORDS
 
 CASE_KEYS: Final = (
     "scheme",
@@ -388,7 +388,7 @@ class _Parser:
             self.error(
                 f"{prefix}.payment",
                 f"「{shown(payment)}」という支払方法はありません"
-                "（purchase: 購入、lease: リース・レンタル、monthly: 月額払い）",
+                f"（{'、'.join(f'{id_}: {words}' for id_, words in PAYMENT_WORDS.items())}）",
             )
         monthly = self.monthly(raw, prefix, payment)
         by_month = any(raw.get(k) is not None for k in ("monthly_amount_yen", "first_payment_month", "payment_count"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from calculator._vocabulary import CHARACTER_SETS, PLAN_FACTS
+from calculator._vocabulary import CHARACTER_SETS, PAYMENT_WORDS, PLAN_FACTS
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ SCHEME: Final = _t(
                         *_BASIS,
                     ),
                 )
-                for payment, words in (("purchase", "購入"), ("lease", "リース・レンタル"), ("monthly", "月額払い"))
+                for payment, words in PAYMENT_WORDS.items()
             ),
         ),
         _ts(

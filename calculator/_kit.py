@@ -24,10 +24,9 @@ from typing import Any, Final
 from calculator._amounts import format_yen
 from calculator._case import Case
 from calculator._result import Result
-from calculator._rules import rate_words
 from calculator._scheme import Citation, PlanHeading, Scheme
 from calculator._status import date_words, status
-from calculator._vocabulary import ITEM_STATUS_WORDS, PAYMENT_WORDS, SUBMIT_WORDS
+from calculator._vocabulary import ITEM_STATUS_WORDS, PAYMENT_WORDS, SUBMIT_WORDS, rate_words
 
 # Where only the facility can write: the mark a reader finds and replaces.
 TO_WRITE: Final = "【記入してください】"

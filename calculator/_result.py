@@ -7,9 +7,11 @@ every field here is part of the public contract. Each step and decision keeps it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from calculator._scheme import Citation
+from calculator._vocabulary import ITEM_STATUS_WORDS, PAYMENT_WORDS, rate_words
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,12 @@ class ItemDecision:
             "category": self.category,
             "category_title": self.category_title,
             "payment": self.payment,
+            "payment_words": PAYMENT_WORDS[self.payment],
             "amount_yen": self.amount_yen,
             "consumption_tax_yen": self.consumption_tax_yen,
             "eligible_yen": self.eligible_yen,
             "status": self.status,
+            "status_words": ITEM_STATUS_WORDS[self.status],
             "reasons": [r.to_dict() for r in self.reasons],
             "conditions": [c.to_dict() for c in self.conditions],
         }
@@ -101,6 +105,7 @@ class MenuResult:
             "title": self.title,
             "eligible_expense_yen": self.eligible_expense_yen,
             "rate": self.rate,
+            "rate_words": rate_words(Fraction(self.rate)),
             "cap_yen": self.cap_yen,
             "subsidy_yen": self.subsidy_yen,
             "steps": [s.to_dict() for s in self.steps],
@@ -159,6 +164,7 @@ class Result:
             "subsidy_yen": self.subsidy_yen,
             "eligible_expense_yen": self.eligible_expense_yen,
             "rate": self.rate,
+            "rate_words": rate_words(Fraction(self.rate)),
             "cap_yen": self.cap_yen,
             "remaining_cap_yen": self.remaining_cap_yen,
             "rate_amount_yen": self.rate_amount_yen,

@@ -23,12 +23,13 @@ from calculator._case import Case, Item
 from calculator._result import AlternativeAmount, ItemDecision, MenuResult, Notice, Reason, Result, Step
 from calculator._scheme import Cap, Category, Menu, Payment, RateCondition, Scheme, StaffBand
 from calculator._status import date_words as _date_words
-from calculator._vocabulary import PAYMENT_WORDS, REQUIREMENT_FACT_MISSING, REQUIREMENT_FACT_WORDS, split_predicate
-
-
-def rate_words(rate: Fraction) -> str:
-    """Fraction(3, 4) -> '4分の3', as the documents write rates."""
-    return f"{rate.denominator}分の{rate.numerator}"
+from calculator._vocabulary import (
+    PAYMENT_WORDS,
+    REQUIREMENT_FACT_MISSING,
+    REQUIREMENT_FACT_WORDS,
+    rate_words,
+    split_predicate,
+)
 
 
 def _exact(value: Fraction) -> str:

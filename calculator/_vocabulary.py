@@ -6,6 +6,7 @@ an error at check time, not a caveat that silently never shows.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Final
 
 # Category ids of the case file (public contract). The first five are the expense categories both
@@ -27,6 +28,7 @@ SUBMIT_METHODS: Final = ("email", "email_or_post", "post")
 SUBMIT_WORDS: Final = {"email": "メール", "email_or_post": "メールか郵送", "post": "郵送"}
 # How an item's decision (the result's items[n].status) is said.
 ITEM_STATUS_WORDS: Final = {"counted": "対象", "partly_counted": "一部対象", "excluded": "対象外"}
+
 ITEM_PARTS: Final = ("other_subsidy_yen",)
 RECURRING_UNSAID: Final = ("recurring", "one_off")
 # What of a case fills a heading of the plan draft (the kit): the items by category with amounts,
@@ -108,3 +110,8 @@ ALTERNATIVE_RULES: Final = {
 def split_predicate(predicate: str) -> tuple[str, str]:
     name, _, argument = predicate.partition(":")
     return name, argument
+
+
+def rate_words(rate: Fraction) -> str:
+    """Fraction(3, 4) -> '4分の3', as the documents write rates."""
+    return f"{rate.denominator}分の{rate.numerator}"

@@ -37,10 +37,10 @@ from branding import public_build  # noqa: E402  (a build for readers, at a real
 from source_pages import quote_href  # noqa: E402  (a quote links to its place in the 原文 page)
 
 import calculator  # noqa: E402  (the repository root must be importable first)
-from calculator._rules import rate_words  # noqa: E402
 from calculator._scheme import Cap, Category  # noqa: E402
 from calculator._status import date_words, status, status_words, window  # noqa: E402
-from calculator._vocabulary import CATEGORY_IDS, PAYMENT_WORDS  # noqa: E402
+from calculator._vocabulary import CATEGORY_IDS, PAYMENT_WORDS, SUBMIT_WORDS, rate_words  # noqa: E402
+from calculator._vocabulary import ITEM_STATUS_WORDS as STATUS_WORDS  # noqa: E402
 from calculator._vocabulary import REQUIREMENT_FACT_WORDS as FACT_WORDS  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -60,8 +60,6 @@ TEMPLATE_ORDER = (
 )
 SCHEME_TEMPLATES = set(TEMPLATE_ORDER) | {"case"}
 SITE_TEMPLATES = {"schemes", "compare", "simulator", "keys"}
-SUBMIT_WORDS = {"email": "メール", "email_or_post": "メールか郵送", "post": "郵送"}
-STATUS_WORDS = {"counted": "対象", "partly_counted": "一部対象", "excluded": "対象外"}
 
 
 @dataclass

@@ -38,9 +38,8 @@ if str(ROOT) not in sys.path:
 
 import calculator  # noqa: E402  (the repository root must be importable first)
 from calculator._case import MAX_CASE_BYTES  # noqa: E402
-from calculator._rules import rate_words  # noqa: E402
 from calculator._services import CARE_SERVICES  # noqa: E402
-from calculator._vocabulary import PAYMENT_IDS  # noqa: E402
+from calculator._vocabulary import ITEM_STATUS_WORDS, PAYMENT_IDS, rate_words  # noqa: E402
 
 PYODIDE: Final = ROOT / "node_modules" / "pyodide"
 RUNTIME_FILES: Final = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -156,6 +155,8 @@ def form_data(schemes: tuple[calculator.Scheme, ...] | None = None) -> dict[str,
         "schemes": [_scheme_form(s) for s in chosen],
         "services": list(CARE_SERVICES),
         "max_case_bytes": MAX_CASE_BYTES,
+        # How the form says an item's decision before any result (a category offered as 対象外).
+        "words": {"item_status": ITEM_STATUS_WORDS},
     }
 
 

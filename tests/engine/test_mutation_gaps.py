@@ -575,6 +575,7 @@ def test_result_json_contract() -> None:
         "subsidy_yen": 167000,
         "eligible_expense_yen": 223456,
         "rate": "3/4",
+        "rate_words": "4分の3",  # the engine's words for the rate (calculator/_vocabulary.py)
         "cap_yen": 400000,
         "remaining_cap_yen": 400000,
         "rate_amount_yen": 167000,
@@ -613,10 +614,12 @@ def test_result_json_contract() -> None:
         "category": "devices",
         "category_title": "②ハードウェア",
         "payment": "purchase",
+        "payment_words": "購入",
         "amount_yen": 100000,
         "consumption_tax_yen": 0,
         "eligible_yen": 100000,
         "status": "counted",
+        "status_words": "対象",
     }
     assert device["reasons"][1] == {
         "text": f"この区分の前提「{IKKAN}」または「{SOFTWARE}」を満たしています。",

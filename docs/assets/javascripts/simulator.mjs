@@ -8,7 +8,7 @@ import { ask, hasWorker, killWorker, retry, startWorker, supported } from "./sim
 import { addRow, buildForm, clearErrors, exampleCase, fillForm, readCase, showKept, splitUnitPrice, showSchemeFields, updateHints } from "./simulator/form.mjs";
 import { readDraft, saveCase, saveDraft, shareLink, tell, DRAFT_KEY } from "./simulator/keep.mjs";
 import { amountWords, renderOthers, renderResult, showAmount, showErrors, showSummary } from "./simulator/result.mjs";
-import { $, assets, escapeHtml, linksInNewTab, schemeInfo, site } from "./simulator/page.mjs";
+import { $, assets, escapeHtml, linksInNewTab, schemeInfo, site, STATUS_WORDS } from "./simulator/page.mjs";
 
 const form = $("sim-form");
 const schemeSelect = $("sim-scheme");
@@ -128,6 +128,7 @@ async function main() {
   site.formData = schemes;
   site.anchors = anchorMap;
   site.quotes = quoteMap;
+  Object.assign(STATUS_WORDS, schemes.words.item_status);
   buildForm();
   form.addEventListener("input", () => scheduleCalculation());
   form.addEventListener("focusout", (event) => {

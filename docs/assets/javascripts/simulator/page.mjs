@@ -19,14 +19,11 @@ export function schemeInfo(id) {
   return site.formData.schemes.find((s) => s.id === id);
 }
 
-export const PAYMENT_WORDS = { purchase: "購入", lease: "リース・レンタル", monthly: "月額払い" };
-export const STATUS_WORDS = { counted: "対象", partly_counted: "一部対象", excluded: "対象外" };
+// How an item's decision is said (対象, 一部対象, 対象外): the engine's words (calculator/_vocabulary.py),
+// from schemes.json, filled in by main() before the form is built. A result says its own.
+export const STATUS_WORDS = {};
 
 export const yen = (n) => `${Number(n).toLocaleString("ja-JP")}円`;
-export const rateWords = (r) => {
-  const [a, b] = r.split("/");
-  return `${b}分の${a}`;
-};
 export const escapeHtml = (text) =>
   String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 export const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);

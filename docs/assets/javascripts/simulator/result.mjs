@@ -4,7 +4,7 @@
 import { ask } from "./engine.mjs";
 import { anyStaffValue, controlFor, labelOf, readCase } from "./form.mjs";
 import { encodeCase } from "./keep.mjs";
-import { $, escapeHtml, linksInNewTab, PAYMENT_WORDS, rateWords, schemeInfo, site, siteRoot, STATUS_WORDS, yen } from "./page.mjs";
+import { $, escapeHtml, linksInNewTab, schemeInfo, site, siteRoot, STATUS_WORDS, yen } from "./page.mjs";
 
 const resultBody = $("sim-result-body");
 const resultEmpty = $("sim-result-empty");
@@ -112,7 +112,7 @@ function menus(result) {
     const note = info && info.cap_note ? `（${escapeHtml(info.cap_note)}）` : "";
     const steps = menu.steps.map((s) => `<li>${escapeHtml(s.text)} ${citeLink(s.citation)}</li>`).join("");
     return `<section class="sim-menu" data-menu="${escapeHtml(menu.id)}"><h4>${escapeHtml(menu.title)}: <span class="sim-menu__amount">${yen(menu.subsidy_yen)}</span></h4>
-      <dl class="sim-figures"><dt>補助対象経費</dt><dd>${yen(menu.eligible_expense_yen)}</dd><dt>補助率</dt><dd>${rateWords(menu.rate)}</dd>
+      <dl class="sim-figures"><dt>補助対象経費</dt><dd>${yen(menu.eligible_expense_yen)}</dd><dt>補助率</dt><dd>${escapeHtml(menu.rate_words)}</dd>
       <dt>上限額</dt><dd class="sim-menu__cap">${yen(menu.cap_yen)}${note}</dd></dl><ol class="sim-steps">${steps}</ol></section>`;
   });
   return `<div class="sim-menus" id="sim-menus"><h3>区分ごとの額</h3>${sections.join("")}</div>`;
@@ -129,7 +129,7 @@ function figures(result) {
   return `${bar(result.subsidy_yen, result.self_pay_yen)}
     <dl class="sim-figures">
       <dt>補助対象経費</dt><dd id="sim-eligible">${yen(result.eligible_expense_yen)}</dd>
-      <dt>補助率</dt><dd id="sim-rate">${rateWords(result.rate)}</dd>
+      <dt>補助率</dt><dd id="sim-rate">${escapeHtml(result.rate_words)}</dd>
       <dt>上限額</dt><dd id="sim-cap">${yen(result.remaining_cap_yen)}${result.remaining_cap_yen !== result.cap_yen ? `（${yen(result.cap_yen)} からこれまでの補助を引いた額）` : ""}</dd>
     </dl>
     ${binds ? `<p class="sim-binds">${binds}</p>` : ""}${menus(result)}`;
@@ -163,8 +163,8 @@ function closedNotice(schemeId) {
 export function renderResult(result) {
   const items = result.items
     .map(
-      (item) => `<tr class="sim-status-${item.status}"><td data-label="経費">${escapeHtml(item.name)}<br><small>${escapeHtml(item.category_title)}・${PAYMENT_WORDS[item.payment]}</small></td>
-      <td class="num" data-label="金額（税抜）">${yen(item.amount_yen)}</td><td data-label="判定"><strong>${STATUS_WORDS[item.status]}</strong></td><td class="num" data-label="対象になる額">${yen(item.eligible_yen)}</td>
+      (item) => `<tr class="sim-status-${item.status}"><td data-label="経費">${escapeHtml(item.name)}<br><small>${escapeHtml(item.category_title)}・${escapeHtml(item.payment_words)}</small></td>
+      <td class="num" data-label="金額（税抜）">${yen(item.amount_yen)}</td><td data-label="判定"><strong>${escapeHtml(item.status_words)}</strong></td><td class="num" data-label="対象になる額">${yen(item.eligible_yen)}</td>
       <td data-label="理由"><ul class="sim-reasons">${item.reasons.map((r) => `<li>${escapeHtml(r.text)} ${citeLink(r.citation)}</li>`).join("")}</ul></td></tr>`,
     )
     .join("");
@@ -222,7 +222,7 @@ export async function renderOthers(data) {
     let cell;
     try {
       const answer = await ask({ type: "simulate", case: adapted });
-      if (answer.type === "result") cell = `<strong>${amountText(answer.result)}</strong>（補助率 ${rateWords(answer.result.rate)}）`;
+      if (answer.type === "result") cell = `<strong>${amountText(answer.result)}</strong>（補助率 ${escapeHtml(answer.result.rate_words)}）`;
       else if (other.staff.required && !adapted.ict_staff_fte) cell = `${escapeHtml(other.staff.label)}を入れると計算できます`;
       else cell = "この見積りのままでは計算できません";
     } catch {
