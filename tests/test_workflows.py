@@ -151,6 +151,30 @@ def test_python_packages_install_only_with_hashes() -> None:
     assert "--require-hashes -r requirements-dev.txt" in (ROOT / "dev").read_text(encoding="utf-8")
 
 
+# The Python of the workflow's container (Debian bookworm's python3), which installs the lock.
+CONTAINER_PYTHON = "3.11.2"
+
+
+def test_every_locked_package_runs_on_the_containers_python() -> None:
+    """The lock is made for the container's Python, and no locked package asks for a newer one: pip in
+    the workflow would refuse it (pymdown-extensions 13.x asks for 3.11.5), and nothing would deploy."""
+    from importlib.metadata import distribution
+
+    from packaging.specifiers import SpecifierSet
+
+    lock = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
+    assert f"--python-version {CONTAINER_PYTHON} " in lock.splitlines()[1]
+    assert "bookworm" in (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    names = re.findall(r"^([A-Za-z0-9_.-]+)==", lock, re.M)
+    too_new = {}
+    for name in names:
+        wanted = distribution(name).metadata.get("Requires-Python")
+        if wanted and not SpecifierSet(wanted).contains(CONTAINER_PYTHON):
+            too_new[name] = wanted
+    assert len(names) > 40
+    assert too_new == {}
+
+
 def test_npm_locks_keep_their_integrity() -> None:
     for lock_path in (ROOT / "package-lock.json", ROOT / "bench" / "lighthouse" / "package-lock.json"):
         lock = json.loads(lock_path.read_text(encoding="utf-8"))
