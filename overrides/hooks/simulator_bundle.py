@@ -12,13 +12,15 @@
   the wheel keeps its sources and gains hash-checked __pycache__ files, listed in its RECORD.
 - The `calculator` package goes in as a wheel built now from the same source with pip (a pure-Python
   py3-none-any wheel; pyodide-build would add nothing for it).
-- `assets/simulator/manifest.json` names the files and their sizes (the page shows progress with
-  them), and `assets/simulator/schemes.json` is what the form needs before the engine has loaded.
+- `assets/simulator/manifest.json` names the files and their sizes (the worker reports one bar of
+  progress across them all), what they weigh on the wire (`download_bytes`: each gzip-compressed, as
+  GitHub Pages sends them; the page says 「初回のみ約○MB」 with it), and `assets/simulator/schemes.json` is what the form needs before the engine has loaded.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import shutil
@@ -201,6 +203,8 @@ def _scheme_form(s: calculator.Scheme) -> dict[str, Any]:
         "standard_application": STANDARD_APPLICATION,
         # Every item flag, in the scheme's own words (茨城 「…導入したもの」, 山口 「…契約・購入したもの」).
         "flags": [{"id": e.item_flag, "title": e.title} for e in s.exclusions if e.item_flag],
+        # The parts of a row the scheme excludes (other_subsidy_yen: what another subsidy pays).
+        "item_parts": [{"id": e.item_part, "title": e.title, "text": e.text} for e in s.exclusions if e.item_part],
         "payments": {p: s.payments[p].text for p in PAYMENT_IDS},
         "menus": [
             {
@@ -264,6 +268,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         "wheel_sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
         "files": files,
         "bytes": sum(files.values()),
+        # What a first visit downloads (level 6, as Pages compresses): the words, not the bar, use it.
+        "download_bytes": sum(len(gzip.compress(p.read_bytes(), compresslevel=6, mtime=0)) for p in fetched),
         "stdlib": stdlib.name,
         "fallback": {"pyodide/python_stdlib.zip": (runtime / "python_stdlib.zip").stat().st_size},
     }
