@@ -14,7 +14,8 @@
   py3-none-any wheel; pyodide-build would add nothing for it).
 - `assets/simulator/manifest.json` names the files and their sizes (the worker reports one bar of
   progress across them all), what they weigh on the wire (`download_bytes`: each gzip-compressed, as
-  GitHub Pages sends them; the page says 「初回のみ約○MB」 with it), and `assets/simulator/schemes.json` is what the form needs before the engine has loaded.
+  GitHub Pages sends them; the page says 「初回のみ約○MB」 with it), and `assets/simulator/schemes.json`
+  is what the form needs before the engine has loaded.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ if str(ROOT) not in sys.path:
 import calculator  # noqa: E402  (the repository root must be importable first)
 from calculator._case import MAX_CASE_BYTES  # noqa: E402
 from calculator._rules import rate_words  # noqa: E402
+from calculator._scheme import StaffCount  # noqa: E402
 from calculator._services import CARE_SERVICES  # noqa: E402
 from calculator._vocabulary import PAYMENT_IDS  # noqa: E402
 
@@ -181,6 +183,8 @@ def _scheme_form(s: calculator.Scheme) -> dict[str, Any]:
                 if staff_menus
                 else "上限額がこの人数の区分で決まります。"
             ),
+            # For the form's 常勤換算 helper (none where the scheme says nothing of how to count).
+            "count": _staff_count(s, staff.staff_count) if staff and staff.staff_count else None,
         },
         # 利用定員 (for 訪問系 the number of users), where a menu counts units up to it.
         "capacity": {
@@ -217,6 +221,17 @@ def _scheme_form(s: calculator.Scheme) -> dict[str, Any]:
         ],
         "categories": _categories(s),
         "requirements": [{"id": r.id, "title": r.title} for r in s.requirements],
+    }
+
+
+def _staff_count(s: calculator.Scheme, count: StaffCount) -> dict[str, Any]:
+    """The roles counted by head (the 別表's words), and how a 常勤換算's fraction is cut, with the
+    caveat that says so where the document is silent (the helper shows it beside its figure)."""
+    caveat = s.caveats.get(count.fraction_caveat) if count.fraction_caveat else None
+    return {
+        "by_head": list(count.by_head),
+        "digits": count.fraction_digits,
+        "fraction_note": {"title": caveat.title, "text": caveat.text, "anchor": caveat.id} if caveat else None,
     }
 
 

@@ -1,7 +1,7 @@
 // The form and the case it holds: the rows of expenses, each scheme's own fields (from
 // schemes.json alone), and the case in the public case-file format (readCase), filled from a case the
 // engine has checked (fillForm). Errors are shown at their fields here; result.mjs lists them.
-import { $, element, has, schemeInfo, site, STATUS_WORDS, yen } from "./page.mjs";
+import { $, element, has, schemeInfo, site, siteRoot, STATUS_WORDS, yen } from "./page.mjs";
 
 const form = $("sim-form");
 const schemeSelect = $("sim-scheme");
@@ -357,6 +357,7 @@ export function buildSchemeFields() {
     if (scheme.staff.required) {
       const input = element("input", { class: "sim-staff", inputmode: "decimal", "data-field": "ict_staff_fte", placeholder: "例: 12" });
       box.append(field(`sim-staff-${scheme.id}`, scheme.staff.label, input, `${scheme.staff.note ? `${scheme.staff.note} ` : ""}${scheme.staff.hint}`));
+      if (scheme.staff.count) box.append(fteHelper(scheme, input));
     }
     if (scheme.capacity.required) {
       const input = element("input", { class: "sim-capacity", inputmode: "numeric", "data-field": "capacity", "data-integer": "", placeholder: "例: 30" });
@@ -381,6 +382,74 @@ export function buildSchemeFields() {
   }
   $("sim-scheme-fields").replaceChildren(...fields);
   $("sim-scheme-conditions").replaceChildren(...conditions);
+}
+
+// The 常勤換算 helper beside a head count: full-time staff count one each, part-time staff their
+// weekly hours over the full-time week, and (only where the scheme lets some roles count by head)
+// those roles one each. It fills the head-count box and says how, in words; the fraction is cut to the
+// scheme's digits, and where the document is silent on it the scheme's caveat says so beside it.
+function fteHelper(scheme, staffInput) {
+  const rule = scheme.staff.count;
+  const helper = $("sim-fte-template").content.firstElementChild.cloneNode(true);
+  const prefix = `sim-fte-${scheme.id}`;
+  helper.id = prefix;
+  for (const input of helper.querySelectorAll("[data-fte]")) {
+    input.id = `${prefix}-${input.dataset.fte}`;
+    helper.querySelector(`[data-for="${input.dataset.fte}"]`).setAttribute("for", input.id);
+    const hint = helper.querySelector(`[data-hint="${input.dataset.fte}"]`);
+    if (hint) {
+      hint.id = `${input.id}-hint`;
+      input.setAttribute("aria-describedby", hint.id);
+    }
+  }
+  const byHead = helper.querySelector("[data-fte-by-head]");
+  if (rule.by_head.length) {
+    byHead.querySelector("label").textContent = `実人数で数えてよい職員（${rule.by_head.join("、")}）の人数（人）`;
+  } else {
+    byHead.remove();
+  }
+  const note = helper.querySelector('[data-hint="fraction"]');
+  if (rule.fraction_note) {
+    note.append(element("strong", {}, `${rule.fraction_note.title}: `), rule.fraction_note.text);
+    const page = site.anchors[rule.fraction_note.anchor];
+    if (page) note.append(" ", element("a", { href: new URL(page, siteRoot).href }, "くわしく"));
+  } else {
+    note.remove();
+  }
+  const said = helper.querySelector(".sim-fte__result");
+  helper.addEventListener("input", () => {
+    const figure = (name) => {
+      const input = helper.querySelector(`[data-fte="${name}"]`);
+      if (!input || !input.value.trim()) return 0;
+      const value = Number(input.value.trim().normalize("NFKC").replace(/[人時間]/g, ""));
+      return Number.isFinite(value) && value >= 0 ? value : NaN;
+    };
+    const [full, part, week, heads] = ["full", "part", "week", "by_head"].map(figure);
+    if ([full, part, week, heads].some(Number.isNaN)) {
+      said.textContent = "人数と時間は0以上の数で入れてください。";
+      return;
+    }
+    if (part && !(week > 0)) {
+      said.textContent = "常勤の職員が1週間に勤務すべき時間を入れてください。";
+      return;
+    }
+    const exact = full + (part ? part / week : 0) + heads;
+    if (!exact) {
+      said.textContent = "";
+      return;
+    }
+    // Cut below the scheme's digits (a tiny margin keeps 0.3 from reading as 0.29999…).
+    const scale = 10 ** rule.digits;
+    const counted = Math.floor(exact * scale + 1e-9) / scale;
+    const words = [`常勤 ${full}人`];
+    if (part) words.push(`非常勤 ${part}時間 ÷ ${week}時間`);
+    if (heads) words.push(`実人数で数える職員 ${heads}人`);
+    const shown = Number(exact.toFixed(6));
+    const cut = counted !== shown ? `、小数第${rule.digits + 1}位以下を切り捨てて ${counted}人` : "";
+    staffInput.value = String(counted);
+    said.textContent = `${words.join(" ＋ ")} ＝ ${shown}人${cut}。「${scheme.staff.label}」の欄に ${counted} を入れました。`;
+  });
+  return helper;
 }
 
 // The row's category select offers the chosen scheme's categories, grouped by menu where the scheme
