@@ -100,6 +100,26 @@ def _cap(name: str, description: str, required: bool) -> Key:
             ),
             _s("staff_label", "職員数の呼び方（例: ICTの活用が見込まれる職員数（常勤換算））", required=False),
             _t("staff_note", "職員数の数え方の定めと、その出典", _CITED, required=False),
+            _t(
+                "staff_count",
+                "職員数の数え方（試算ページの常勤換算の手伝いが使う。kind = by_staff のとき）",
+                (
+                    _v(
+                        Key(
+                            "by_head",
+                            "strings",
+                            False,
+                            "常勤換算によらず、常勤・非常勤を問わず実人数で数えてよい職員（例: 管理者）",
+                        )
+                    ),
+                    _t(
+                        "fraction",
+                        "常勤換算の人数の端数: 小数第何位まで数えるか",
+                        (_i("digits", "小数第何位まで数えるか（それより下は切り捨て）"), *_BASIS),
+                    ),
+                ),
+                required=False,
+            ),
         ),
         required,
     )

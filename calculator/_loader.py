@@ -47,6 +47,7 @@ from calculator._scheme import (
     Scheme,
     SchemeNotice,
     StaffBand,
+    StaffCount,
 )
 from calculator._services import CARE_SERVICES
 from calculator._skeleton import TO_FILL
@@ -122,6 +123,8 @@ def _read_cap(reader: _Reader, value: Any, where: str = "cap") -> Cap | None:
     table = reader.table(value, where, *keys_at("cap"))
     kind = reader.choice(table, "kind", where, ("fixed", "by_staff", "per_unit"))
     citation = reader.citation(table.get("cite", _MISSING), f"{where}.cite")
+    if kind in ("fixed", "per_unit") and "staff_count" in table:
+        reader.problem(f"{where}.staff_count", 'kind = "by_staff" の上限にだけ書きます')
     if kind == "per_unit":
         return Cap(kind, citation) if citation else None
     if kind == "fixed":
@@ -160,9 +163,40 @@ def _read_cap(reader: _Reader, value: Any, where: str = "cap") -> Cap | None:
         reader.problem(f"{where}.bands[0].min_staff", "最初の区分は1人から始めてください")
     staff_label = reader.text(table, "staff_label", where)
     staff_note = reader.cited(table["staff_note"], f"{where}.staff_note") if "staff_note" in table else None
+    staff_count = (
+        _read_staff_count(reader, table["staff_count"], f"{where}.staff_count") if "staff_count" in table else None
+    )
     if citation is None:
         return None
-    return Cap(kind, citation, bands=tuple(bands), staff_label=staff_label, staff_note=staff_note)
+    return Cap(
+        kind, citation, bands=tuple(bands), staff_label=staff_label, staff_note=staff_note, staff_count=staff_count
+    )
+
+
+def _read_staff_count(reader: _Reader, value: Any, where: str) -> StaffCount | None:
+    """How the head count is counted: the roles counted by head (cited), the fraction (cited or a caveat)."""
+    table = reader.table(value, where, *keys_at("cap.staff_count"))
+    by_head_value, by_head_citation = reader.unwrap(table, "by_head", where)
+    roles = by_head_value.get("by_head", [])
+    if by_head_value and (
+        not isinstance(roles, list) or not roles or not all(isinstance(r, str) and r.strip() for r in roles)
+    ):
+        reader.problem(f"{where}.by_head", "職員の呼び方（空でない文字列）の配列が必要です")
+        roles = []
+    fpath = f"{where}.fraction"
+    fraction = reader.table(table.get("fraction", _MISSING), fpath, *keys_at("cap.staff_count.fraction"))
+    digits = reader.integer(fraction, "digits", fpath, minimum=0)
+    basis = reader.basis(fraction, fpath)
+    caveat = fraction.get("caveat") if isinstance(fraction.get("caveat"), str) else None
+    if digits is None or (basis is None and caveat is None):
+        return None
+    return StaffCount(
+        fraction_digits=digits,
+        fraction_citation=basis.citation if basis else None,
+        fraction_caveat=caveat,
+        by_head=tuple(roles),
+        by_head_citation=by_head_citation,
+    )
 
 
 def _read_payments(reader: _Reader, data: dict[str, Any]) -> dict[str, Payment]:

@@ -111,6 +111,19 @@ class StaffBand:
 
 
 @dataclass(frozen=True)
+class StaffCount:
+    """How a head count by 常勤換算 is made, for the form's helper: the roles the document lets count by
+    head (常勤・非常勤を問わず実人数), and to how many decimals a 常勤換算 is counted (cut below). Where
+    the document is silent on the fraction, `fraction_caveat` names the caveat that says so."""
+
+    fraction_digits: int
+    fraction_citation: Citation | None = None
+    fraction_caveat: str | None = None
+    by_head: tuple[str, ...] = ()
+    by_head_citation: Citation | None = None
+
+
+@dataclass(frozen=True)
 class Cap:
     kind: str  # "fixed", "by_staff" or "per_unit" (each unit against its category's unit cap)
     citation: Citation
@@ -118,6 +131,7 @@ class Cap:
     bands: tuple[StaffBand, ...] = ()
     staff_label: str = ""
     staff_note: Cited | None = None
+    staff_count: StaffCount | None = None
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
-from calculator import load_case, scheme_ids
+from calculator import get_scheme, load_case, scheme_ids
 from calculator import simulate as simulate_case
 from calculator._batch import facilities_in, read_cases_bytes
 from calculator._batch_summary import CheckedFacility, check_all
@@ -35,11 +35,15 @@ from calculator._errors import FieldError, InputError
 LINK_NAME: Final = "共有リンク（#case=）"
 # The largest integer JavaScript holds exactly: a larger one would reach the form changed.
 _EXACT_IN_JAVASCRIPT: Final = 2**53
-# Fields whose value the form shows in a text box as it is, so a wrong value there (an amount that
-# does not read, a missing head count) is shown at its box for the user to fix, as if typed.
+# Fields whose value the form shows in a text box as it is (form.mjs: the facility's boxes and a
+# row's), so a wrong value there (an amount that does not read, a missing head count) is shown at its
+# box for the user to fix, as if typed.
 _TYPED_FIELD: Final = re.compile(
-    r"^(?:ict_staff_fte|prior_subsidy_yen|items\[(\d+)\]\.(?:amount_yen|consumption_tax_yen))$"
+    r"^(?:ict_staff_fte|capacity|prior_subsidy_yen|items\[(\d+)\]\.(?:amount_yen|consumption_tax_yen"
+    r"|unit_amount_yen|quantity|monthly_amount_yen|first_payment_month|payment_count|other_subsidy_yen))$"
 )
+# Of those, the facility's facts a scheme may need: missing, the box is empty for the user to fill.
+_NEEDED_FIELDS: Final = ("ict_staff_fte", "capacity")
 
 
 def simulate(text: str) -> str:
@@ -110,7 +114,9 @@ def _fixable_in_the_form(field: str, raw: dict[str, Any]) -> bool:
     match = _TYPED_FIELD.match(field)
     if match is None:
         return False
-    if field == "ict_staff_fte" and raw.get(field) is None:
+    if field == "capacity" and not _shows_capacity(raw.get("scheme")):
+        return False  # the form has a capacity box only where a menu counts units up to it
+    if field in _NEEDED_FIELDS and raw.get(field) is None:
         return True  # missing: the form's box is empty
     if match.group(1) is not None:
         items = raw.get("items")
@@ -125,6 +131,12 @@ def _fixable_in_the_form(field: str, raw: dict[str, Any]) -> bool:
     if isinstance(value, int):
         return abs(value) <= _EXACT_IN_JAVASCRIPT
     return isinstance(value, float) and math.isfinite(value)
+
+
+def _shows_capacity(scheme_id: object) -> bool:
+    if not isinstance(scheme_id, str) or scheme_id not in scheme_ids():
+        return False
+    return any(m.max_units == "capacity" for m in get_scheme(scheme_id).menus)
 
 
 def _message(kind: str, **fields: Any) -> str:

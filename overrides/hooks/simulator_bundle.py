@@ -12,13 +12,16 @@
   the wheel keeps its sources and gains hash-checked __pycache__ files, listed in its RECORD.
 - The `calculator` package goes in as a wheel built now from the same source with pip (a pure-Python
   py3-none-any wheel; pyodide-build would add nothing for it).
-- `assets/simulator/manifest.json` names the files and their sizes (the page shows progress with
-  them), and `assets/simulator/schemes.json` is what the form needs before the engine has loaded.
+- `assets/simulator/manifest.json` names the files and their sizes (the worker reports one bar of
+  progress across them all), what they weigh on the wire (`download_bytes`: each gzip-compressed, as
+  GitHub Pages sends them; the page says 「初回のみ約○MB」 with it), and `assets/simulator/schemes.json`
+  is what the form needs before the engine has loaded.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import shutil
@@ -38,6 +41,7 @@ if str(ROOT) not in sys.path:
 
 import calculator  # noqa: E402  (the repository root must be importable first)
 from calculator._case import MAX_CASE_BYTES  # noqa: E402
+from calculator._scheme import StaffCount  # noqa: E402
 from calculator._services import CARE_SERVICES  # noqa: E402
 from calculator._vocabulary import ITEM_STATUS_WORDS, PAYMENT_IDS, rate_words  # noqa: E402
 
@@ -180,6 +184,8 @@ def _scheme_form(s: calculator.Scheme) -> dict[str, Any]:
                 if staff_menus
                 else "上限額がこの人数の区分で決まります。"
             ),
+            # For the form's 常勤換算 helper (none where the scheme says nothing of how to count).
+            "count": _staff_count(s, staff.staff_count) if staff and staff.staff_count else None,
         },
         # 利用定員 (for 訪問系 the number of users), where a menu counts units up to it.
         "capacity": {
@@ -202,6 +208,8 @@ def _scheme_form(s: calculator.Scheme) -> dict[str, Any]:
         "standard_application": STANDARD_APPLICATION,
         # Every item flag, in the scheme's own words (茨城 「…導入したもの」, 山口 「…契約・購入したもの」).
         "flags": [{"id": e.item_flag, "title": e.title} for e in s.exclusions if e.item_flag],
+        # The parts of a row the scheme excludes (other_subsidy_yen: what another subsidy pays).
+        "item_parts": [{"id": e.item_part, "title": e.title, "text": e.text} for e in s.exclusions if e.item_part],
         "payments": {p: s.payments[p].text for p in PAYMENT_IDS},
         "menus": [
             {
@@ -214,6 +222,17 @@ def _scheme_form(s: calculator.Scheme) -> dict[str, Any]:
         ],
         "categories": _categories(s),
         "requirements": [{"id": r.id, "title": r.title} for r in s.requirements],
+    }
+
+
+def _staff_count(s: calculator.Scheme, count: StaffCount) -> dict[str, Any]:
+    """The roles counted by head (the 別表's words), and how a 常勤換算's fraction is cut, with the
+    caveat that says so where the document is silent (the helper shows it beside its figure)."""
+    caveat = s.caveats.get(count.fraction_caveat) if count.fraction_caveat else None
+    return {
+        "by_head": list(count.by_head),
+        "digits": count.fraction_digits,
+        "fraction_note": {"title": caveat.title, "text": caveat.text, "anchor": caveat.id} if caveat else None,
     }
 
 
@@ -265,6 +284,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         "wheel_sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
         "files": files,
         "bytes": sum(files.values()),
+        # What a first visit downloads (level 6, as Pages compresses): the words, not the bar, use it.
+        "download_bytes": sum(len(gzip.compress(p.read_bytes(), compresslevel=6, mtime=0)) for p in fetched),
         "stdlib": stdlib.name,
         "fallback": {"pyodide/python_stdlib.zip": (runtime / "python_stdlib.zip").stat().st_size},
     }

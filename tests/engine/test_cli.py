@@ -303,7 +303,7 @@ def test_check_passes_on_the_shipped_schemes_and_names_problems_in_others(
     done = run(["check"], cli_env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "OK ibaraki-2023: 条項 27、注意 13、すべての引用を原文で、すべての数字を引用で確認しました",
+        "OK ibaraki-2023: 条項 27、注意 14、すべての引用を原文で、すべての数字を引用で確認しました",
         "OK yamaguchi-2022: 条項 27、注意 15、すべての引用を原文で、すべての数字を引用で確認しました",
     ]
     source = (TEST_SCHEMES / "mirai-2030.toml").read_text(encoding="utf-8")

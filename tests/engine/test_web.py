@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,3 +135,43 @@ def test_a_bad_batch_is_refused_with_every_row_named_and_nothing_left_open(tmp_p
         ],
     }
     assert json.loads(_web.batch_results(0, 10))["results"] == []  # the earlier file's facilities are gone
+
+
+# Every text box of the form (form.mjs): a value there that does not read opens, and the engine's
+# message then lands at its box, as if typed (these were refused whole, the form unchanged).
+TYPED_IN_A_BOX = [
+    ({"items": [{"category": "devices", "unit_amount_yen": "abc", "quantity": 2}]}, "items[0].unit_amount_yen"),
+    ({"items": [{"category": "devices", "amount_yen": 100, "other_subsidy_yen": "x"}]}, "items[0].other_subsidy_yen"),
+    ({"items": [{"category": "devices", "amount_yen": 100, "quantity": "二"}]}, "items[0].quantity"),
+    (
+        {
+            "items": [
+                {"category": "devices", "payment": "lease", "monthly_amount_yen": "?", "first_payment_month": "2023-10"}
+            ]
+        },
+        "items[0].monthly_amount_yen",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "field"), TYPED_IN_A_BOX)
+def test_a_value_in_any_text_box_of_a_row_opens_and_is_then_refused_at_its_field(
+    fields: dict[str, Any], field: str
+) -> None:
+    case = {"scheme": "ibaraki-2023", "ict_staff_fte": 5, **fields}
+    assert json.loads(_web.open_link(link(case)))["type"] == "opened"
+    invalid = json.loads(_web.simulate(json.dumps(case)))
+    assert [e["field"] for e in invalid["errors"]] == [field]
+
+
+def test_the_capacity_opens_to_its_box_only_where_the_form_has_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The invented scheme counts units up to the capacity (its form has the box); 茨城 does not."""
+    from tests.conftest import INVENTED
+
+    typed = {"ict_staff_fte": 5, "capacity": "たくさん", "items": []}
+    assert json.loads(_web.open_link(link({"scheme": "ibaraki-2023", **typed})))["type"] == "refused"
+    invented = calculator.load_scheme(INVENTED / "hoshizora-2026.toml")
+    monkeypatch.setattr(_web, "scheme_ids", lambda: (invented.id,))  # shipped, as on the invented site
+    monkeypatch.setattr(_web, "get_scheme", lambda _: invented)
+    assert _web._fixable_in_the_form("capacity", {"scheme": invented.id, **typed})
+    assert _web._fixable_in_the_form("capacity", {"scheme": invented.id, "items": []})  # missing: an empty box

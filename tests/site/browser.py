@@ -196,6 +196,13 @@ def axe_violations(page: Any) -> list[str]:
 
     axe is put into the page by the test (through the DevTools protocol, which the page's
     Content-Security-Policy does not govern); the site itself never loads it."""
+    # Transitions end first (Material's back-to-top button fades in as the page scrolls up): axe must
+    # judge the colours a reader sees, not a frame halfway through a fade. evaluate, not
+    # wait_for_function: the pages' CSP allows no eval in them.
+    for _ in range(50):
+        if page.evaluate("() => document.getAnimations().every((a) => a.playState !== 'running')"):
+            break
+        page.wait_for_timeout(50)
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
     found = page.evaluate(

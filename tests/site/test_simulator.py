@@ -50,7 +50,10 @@ def fill_case(page: Any, case: dict[str, Any]) -> None:
         box.set_checked(box.get_attribute("value") in case.get("higher_rate_conditions", []))
     page.fill("#sim-prior", str(case.get("prior_subsidy_yen", "")))
     while page.locator(".sim-item").count() > 0:
-        page.locator(".sim-item__remove").first.click()
+        first = page.locator(".sim-item").first
+        if first.locator(".sim-item__toggle").get_attribute("aria-expanded") == "false":
+            first.locator(".sim-item__toggle").click()  # a folded row (a phone) opens to be removed
+        first.locator(".sim-item__remove").click()
     for n, item in enumerate(case["items"]):
         page.click("#sim-add-item")
         row = page.locator(".sim-item").last

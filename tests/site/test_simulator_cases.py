@@ -182,8 +182,11 @@ def test_fields_the_form_does_not_show_are_kept_computed_listed_and_saved(
     open_file(page, "kept.json", json.dumps(case, ensure_ascii=False).encode("utf-8"))
     assert_shows(page, case, "kept")
     listed = page.inner_text("#sim-kept-list")
-    for shown in ("facility_name", "requirements_met", "note", "other_subsidy_yen", "recurring"):
+    for shown in ("facility_name", "requirements_met", "note", "recurring"):
         assert shown in listed
+    # The part another subsidy pays is a field of its row now, as the file has it.
+    assert "other_subsidy_yen" not in listed
+    assert page.input_value(".sim-item [data-name=other_subsidy_yen]") == "500000"
     # robot_program is 茨城's own item flag: the form shows it, in the scheme's words, not the box.
     assert "robot_program" not in listed
     flag = page.locator(".sim-item [data-flag=robot_program]")

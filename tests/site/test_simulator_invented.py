@@ -98,13 +98,15 @@ def test_a_robot_row_with_a_quantity_shows_each_menus_cap_and_one_unit_at_a_time
     robots = page.locator("#sim-menus [data-menu=robots]")
     assert robots.locator(".sim-menu__amount").inner_text() == "600,000円"
     assert robots.locator(".sim-menu__cap").inner_text() == "600,000円（1台ごとの上限の合計）"
-    steps = robots.locator(".sim-steps").inner_text()
-    assert "見守りセンサー: 1台ごとに、補助率をかけた額と上限300,000円の低い方をとり、2台分で600,000円です。" in steps
     ict = page.locator("#sim-menus [data-menu=ict]")
     assert ict.locator(".sim-menu__amount").inner_text() == "400,000円"
     assert ict.locator(".sim-menu__cap").inner_text() == "1,600,000円（職員数（常勤換算）の区分で決まる額）"
+    # Each menu's steps are under 根拠, opened as a reader opens it.
+    page.locator("#sim-evidence summary").click()
+    steps = page.locator("#sim-evidence [data-menu=robots] .sim-steps").inner_text()
+    assert "見守りセンサー: 1台ごとに、補助率をかけた額と上限300,000円の低い方をとり、2台分で600,000円です。" in steps
     # The menu steps are the engine's own, word for word.
-    shown = [li.inner_text() for li in ict.locator(".sim-steps li").all()]
+    shown = [li.inner_text() for li in page.locator("#sim-evidence [data-menu=ict] .sim-steps li").all()]
     assert [s.split(" 出典")[0] for s in shown] == [s["text"] for s in result["menus"][1]["steps"]]
 
 

@@ -7,6 +7,9 @@
 //                   {id, type: "open-link", fragment}     what follows "#case=" in a shared link
 //                   {id, type: "kit", case, answers, today}  the preparation kit (kit.mjs) of a case
 //   worker -> page  {type: "progress", stage, text, loaded, total, bytes}
+//                                                         one bar for the whole start: loaded of
+//                                                         total (0: not known yet); text: its words
+//                                                         as shown;
 //                                                         bytes: what this stage loads (its deadline)
 //                   {type: "ready", stdlib, start, stages}   stages: for bench/ (see below)
 //                   {type: "boot-failed", text}           text: what failed, in Japanese
@@ -21,10 +24,83 @@ import { loadPyodide } from "../pyodide/pyodide.mjs";
 const here = new URL(".", import.meta.url);
 const assets = new URL("../", here);
 
-// `bytes` (what the stage loads) starts a stage, and its deadline in the page; a progress report
-// within a stage has none.
-function progress(stage, text, loaded = 0, total = 0, bytes = null) {
-  postMessage({ type: "progress", stage, text, loaded, total, bytes });
+// One bar for the whole start. Its length is every file the manifest names, by the bytes that arrive
+// (the runtime's own fetches are counted as they stream, below), plus a share for the engine's start
+// after the last byte: the bar is never full before the engine answers. Its words say once what a
+// first visit downloads (the manifest's download_bytes), and on a repeat visit that the last start's
+// state is used instead.
+const START_SHARE = 0.15; // of the files' bytes: compiling, starting and checking the engine
+const bar = { sizes: new Map(), arrived: new Map(), total: 0, started: 0, text: "計算エンジンを準備しています…" };
+let lastPosted = -1;
+
+// `bytes` (what the stage loads) starts a stage, and its deadline in the page; a report within a
+// stage has none. `text` changes the words (a stage's), else they stay.
+function progress(stage, text = null, bytes = null) {
+  if (text) bar.text = text;
+  const files = [...bar.arrived.values()].reduce((a, b) => a + b, 0);
+  const loaded = Math.min(files, bar.total) + bar.started;
+  const total = bar.total ? bar.total + Math.ceil(bar.total * START_SHARE) : 0;
+  // Chunks arrive by tens of kilobytes: a report per thousandth of the bar is enough.
+  const step = total ? Math.floor((loaded / total) * 1000) : 0;
+  if (bytes === null && !text && step === lastPosted) return;
+  lastPosted = step;
+  postMessage({ type: "progress", stage, text: bar.text, loaded, total, bytes });
+}
+
+function megabytes(bytes) {
+  return Math.max(1, Math.round(bytes / 1e6));
+}
+
+// The files of the manifest, by address, with their sizes: what the bar is made of.
+function measure(manifest) {
+  for (const [name, size] of Object.entries(manifest.files || {})) bar.sizes.set(new URL(name, assets).href, size);
+  bar.total = [...bar.sizes.values()].reduce((a, b) => a + b, 0);
+  // The worker's own module loaded pyodide.mjs before this code ran.
+  arrived(new URL("pyodide/pyodide.mjs", assets).href, Infinity);
+}
+
+function arrived(url, bytes, stage = "runtime") {
+  if (!bar.sizes.has(url)) return;
+  bar.arrived.set(url, Math.min(bar.sizes.get(url), (bar.arrived.get(url) || 0) + bytes));
+  progress(stage);
+}
+
+// Pyodide fetches its runtime files itself: each answer's body is counted as it streams through. The
+// import of pyodide.asm.mjs is no fetch: the browser's resource timing says when it has arrived.
+function countFetches() {
+  const plain = self.fetch.bind(self);
+  self.fetch = async (input, init) => {
+    const response = await plain(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input), self.location).href;
+    if (!bar.sizes.has(url) || !response.ok || !response.body) return response;
+    const stage = url.endsWith(".whl") ? "engine" : "runtime";
+    const counted = response.body.pipeThrough(
+      new TransformStream({
+        transform(chunk, controller) {
+          arrived(url, chunk.length, stage);
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    const type = response.headers.get("Content-Type");
+    return new Response(counted, { status: response.status, headers: type ? { "Content-Type": type } : {} });
+  };
+  if (typeof PerformanceObserver === "function") {
+    try {
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (entry.name.endsWith(".mjs")) arrived(entry.name, Infinity);
+      }).observe({ type: "resource", buffered: true });
+    } catch {
+      // no resource timing here: the runtime's end counts its files (allArrived)
+    }
+  }
+}
+
+// Whatever was not counted (a file from the browser's cache without a body to read, say) has
+// arrived once the stage that needs it has ended.
+function allArrived(stage) {
+  for (const url of bar.sizes.keys()) bar.arrived.set(url, bar.sizes.get(url));
+  progress(stage);
 }
 
 // A failure the page can name in plain Japanese.
@@ -32,28 +108,11 @@ class BootError extends Error {}
 
 // "no-cache": every start asks the server whether its copy is current, so a visit never mixes a new
 // manifest with an engine file the browser kept from before a deploy (the hash check below refuses
-// what still does not match).
-async function fetchWithProgress(url, stage, text) {
+// what still does not match). Its bytes are counted on the bar by countFetches.
+async function fetchBytes(url) {
   const response = await fetch(url, { cache: "no-cache" });
   if (!response.ok) throw new BootError(`計算エンジンのファイルを取得できませんでした（${response.status}）。`);
-  const total = Number(response.headers.get("content-length")) || 0;
-  const reader = response.body.getReader();
-  const chunks = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    progress(stage, text, loaded, total);
-  }
-  const bytes = new Uint8Array(loaded);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 // The engine's Python is calculator/_web.py, imported from the wheel. Its self-check does once
@@ -126,13 +185,16 @@ async function restore(manifest, wheel) {
   }
   const saved = await cache.match(key);
   if (!saved) return null;
-  progress("runtime", "前回保存した起動状態から計算エンジンを起動しています", 0, 0, SNAPSHOT_BYTES);
+  progress("runtime", "前回の読み込みを使って計算エンジンを起動しています… そのあいだも入力できます。", SNAPSHOT_BYTES);
   const runtime = loadPyodide(runtimeOptions("engine", { _loadSnapshot: saved.arrayBuffer() }));
   runtime.catch(() => {}); // awaited below
   const wheelBytes = await wheel; // a wheel that fails its check fails the start, snapshot or not
   try {
     const pyodide = await runtime;
     stageDone("runtime");
+    allArrived("runtime");
+    bar.started = Math.floor((bar.total * START_SHARE) / 2); // the engine's start: half its share
+    progress("import");
     // The snapshot holds Python's memory, not the file system: the package's files (the scheme
     // data among them) are unpacked again, as on a fresh boot.
     pyodide.unpackArchive(wheelBytes, "wheel");
@@ -166,7 +228,7 @@ function save(pyodide, manifest) {
 // The wheel as the manifest names it, or a BootError: one visit that got the new manifest with an
 // old wheel (a deploy half seen, a cache) must neither run the old engine nor save it as the new one.
 async function verifiedWheel(manifest) {
-  const bytes = await fetchWithProgress(new URL(`simulator/${manifest.wheel}`, assets), "engine", "計算エンジンを読み込んでいます");
+  const bytes = await fetchBytes(new URL(`simulator/${manifest.wheel}`, assets).href);
   // Cache Storage, and so a snapshot, exists only where crypto.subtle does (a secure context).
   if (!self.crypto || !crypto.subtle) return bytes;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
@@ -177,17 +239,25 @@ async function verifiedWheel(manifest) {
   return bytes;
 }
 
+// The words of a first start: what it downloads, once.
+function firstVisitWords(manifest) {
+  const weight = manifest.download_bytes ? `初回のみ約${megabytes(manifest.download_bytes)}MB。Wi-Fiをおすすめします。` : "";
+  return `計算エンジンを読み込んでいます… ${weight}読み込みのあいだも入力できます。`;
+}
+
 async function boot() {
-  progress("manifest", "Python の実行環境を読み込んでいます", 0, 0, 2000);
+  progress("manifest", "計算エンジンを準備しています…", 2000);
   const response = await fetch(new URL("simulator/manifest.json", assets), { cache: "no-cache" });
   if (!response.ok) throw new BootError(`計算エンジンの目録を取得できませんでした（${response.status}）。`);
   const manifest = await response.json();
   stageDone("manifest");
+  measure(manifest);
+  countFetches();
   const wheel = verifiedWheel(manifest);
   wheel.catch(() => {}); // awaited below
   const restored = await restore(manifest, wheel);
   if (restored) return functionsOf(restored);
-  progress("runtime", "Python の実行環境を読み込んでいます", 0, manifest.bytes, manifest.bytes);
+  progress("runtime", firstVisitWords(manifest), manifest.bytes);
   // The runtime and our wheel load side by side.
   const snapshots = Boolean(self.caches);
   const runtime = loadPyodide(runtimeOptions("engine", snapshots ? { _makeSnapshot: true } : {}));
@@ -197,16 +267,19 @@ async function boot() {
   try {
     pyodide = await runtime;
     stageDone("runtime");
-    progress("import", "計算エンジンを起動しています", 0, 0, 0);
+    allArrived("runtime");
+    bar.started = Math.floor((bar.total * START_SHARE) / 2); // the engine's start: half its share
+    progress("import", "計算エンジンを起動しています…", 0);
     startEngine(pyodide, wheelBytes);
     stageDone("engine");
   } catch {
     // The small standard library lacked something (or the runtime failed): once more, with all of it.
+    // The bar stays where it is (the full library is not on it): a rare start, a little longer.
     stdlibInUse = "full";
     const full = Object.values(manifest.fallback || {}).reduce((a, b) => a + b, 0);
-    progress("runtime", "Python の実行環境を読み込み直しています", 0, 0, manifest.bytes + full);
+    progress("runtime", "計算エンジンを読み込み直しています…", manifest.bytes + full);
     pyodide = await loadPyodide(runtimeOptions("full"));
-    progress("import", "計算エンジンを起動しています", 0, 0, 0);
+    progress("import", "計算エンジンを起動しています…", 0);
     startEngine(pyodide, wheelBytes);
     return functionsOf(pyodide);
   }

@@ -122,18 +122,22 @@ function workerDied(reason) {
   }
 }
 
+// One bar for the whole start (the worker measures it across every file and the engine's start): the
+// words change only with the stage, so a screen reader hears each once, not every chunk.
+function showProgress(message) {
+  if (runtimeText.textContent !== message.text) runtimeText.textContent = message.text;
+  if (message.total) {
+    runtimeBar.max = message.total;
+    runtimeBar.value = Math.min(message.loaded, message.total - 1); // full only when the engine answers
+  } else {
+    runtimeBar.removeAttribute("value"); // before the worker knows the files: an indeterminate bar
+  }
+}
+
 function onWorkerMessage(message) {
   if (message.type === "progress") {
     if (message.bytes !== null && message.bytes !== undefined) armDeadline(message.stage, message.bytes);
-    runtimeText.textContent = `${message.text}…`;
-    if (message.total && message.loaded) {
-      runtimeBar.max = message.total;
-      runtimeBar.value = message.loaded;
-      runtimeText.textContent += `（${(message.loaded / 1e6).toFixed(2)} / ${(message.total / 1e6).toFixed(2)} MB）`;
-    } else if (message.total) {
-      runtimeBar.removeAttribute("value"); // the runtime fetches its own files: an indeterminate bar
-      runtimeText.textContent += `（約 ${(message.total / 1e6).toFixed(1)} MB。2回目からはブラウザに残ったものを使います）`;
-    }
+    showProgress(message);
     return;
   }
   if (message.type === "ready") {

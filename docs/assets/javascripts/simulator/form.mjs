@@ -1,7 +1,7 @@
 // The form and the case it holds: the rows of expenses, each scheme's own fields (from
 // schemes.json alone), and the case in the public case-file format (readCase), filled from a case the
 // engine has checked (fillForm). Errors are shown at their fields here; result.mjs lists them.
-import { $, element, has, schemeInfo, site, STATUS_WORDS } from "./page.mjs";
+import { $, element, has, schemeInfo, site, siteRoot, STATUS_WORDS, yen } from "./page.mjs";
 
 const form = $("sim-form");
 const schemeSelect = $("sim-scheme");
@@ -46,6 +46,7 @@ let ROW_FIELDS = [
   "monthly_amount_yen",
   "first_payment_month",
   "payment_count",
+  "other_subsidy_yen",
 ];
 let flagIds = []; // every item flag of every scheme, in order of first appearance
 let rowMap = []; // rowMap[n] is the row behind the case's items[n] (readCase)
@@ -115,26 +116,51 @@ export function makeRow(values, n) {
     if (values) fillControl(control, values, name);
   });
   if (values) rowItems.set(row, values);
-  for (const name of ["category", "payment"]) {
+  for (const name of ["category", "payment", "other_subsidy_yen"]) {
     const hint = row.querySelector(`[data-hint="${name}"]`);
     hint.id = `${uid}-${name}-hint`;
     row.querySelector(`[data-name="${name}"]`).setAttribute("aria-describedby", `${hint.id} ${uid}-${name}-error`);
   }
+  const toggle = row.querySelector(".sim-item__toggle");
+  const body = row.querySelector(".sim-item__body");
+  body.id = `${uid}-body`;
+  toggle.setAttribute("aria-controls", body.id);
+  toggle.addEventListener("click", () => {
+    if (row.classList.contains("sim-item--compact")) {
+      expandRow(row);
+      row.querySelector('[data-name="category"]').focus();
+    } else {
+      compactRow(row);
+      toggle.focus();
+    }
+  });
+  // What the compact line says follows what is typed; the decision waits for the next answer.
+  row.addEventListener("input", () => summarizeRow(row, null));
+  row.addEventListener("change", () => summarizeRow(row, null));
   row.querySelector(".sim-item__remove").addEventListener("click", () => {
     // Focus must not fall back to the page's start: it goes to the row that takes this one's place,
     // or the one before it, or the button that adds a row.
     const neighbour = row.nextElementSibling || row.previousElementSibling;
     row.remove();
-    (neighbour ? neighbour.querySelector('[data-name="category"]') : $("sim-add-item")).focus();
+    if (!neighbour) $("sim-add-item").focus();
+    else if (neighbour.classList.contains("sim-item--compact")) neighbour.querySelector(".sim-item__toggle").focus();
+    else neighbour.querySelector('[data-name="category"]').focus();
     renumberRows();
     edited();
   });
   numberRow(row, n);
   hintRow(row, scheme);
+  // A row of a case (a file, a link, the draft, the example) shows as its line; a new one is open.
+  if (values && isFilled(row)) compactRow(row);
+  else expandRow(row);
   return row;
 }
 
+// A new row is the one being edited: the other filled rows fold to their lines.
 export function addRow() {
+  for (const other of itemsBox.querySelectorAll(".sim-item:not(.sim-item--compact)")) {
+    if (isFilled(other) && !other.querySelector('[aria-invalid="true"]')) compactRow(other);
+  }
   const row = makeRow(null, itemsBox.children.length);
   itemsBox.appendChild(row);
   return row;
@@ -143,6 +169,94 @@ export function addRow() {
 function numberRow(row, n) {
   row.querySelector(".sim-item__legend").textContent = `経費 ${n + 1}`;
   row.querySelector(".sim-item__remove").setAttribute("aria-label", `この行を削除（経費 ${n + 1}）`);
+  labelToggle(row);
+}
+
+// --- compact rows -------------------------------------------------------------------------------
+// On a phone an open row is most of a screen, and the answer is below the form: a filled row that is
+// not being edited is one line (品名・区分・金額, and its decision once the engine has answered) with a
+// button that opens it. A row with an error opens (showErrors), so the error is seen at its field.
+// Where the answer stands beside the form (simulator.css: 1280 px and more) every row stays open.
+
+const ROW_AMOUNT_FIELDS = ["name", "amount_yen", "unit_amount_yen", "monthly_amount_yen"];
+const sideBySide = window.matchMedia("screen and (min-width: 1280px)");
+const foldable = () => !sideBySide.matches;
+
+// A window made narrow folds the filled rows not in use; made wide, it opens them all.
+sideBySide.addEventListener("change", () => {
+  for (const row of itemsBox.querySelectorAll(".sim-item")) {
+    const inUse = row.contains(document.activeElement) || row.querySelector('[aria-invalid="true"]');
+    if (foldable() && isFilled(row) && !inUse) compactRow(row);
+    else expandRow(row);
+  }
+});
+
+function isFilled(row) {
+  return ROW_AMOUNT_FIELDS.some((name) => row.querySelector(`[data-name="${name}"]`).value.trim());
+}
+
+function labelToggle(row) {
+  const toggle = row.querySelector(".sim-item__toggle");
+  const legend = row.querySelector(".sim-item__legend").textContent;
+  const compact = row.classList.contains("sim-item--compact");
+  toggle.textContent = compact ? "編集する" : "たたむ";
+  toggle.setAttribute("aria-label", `${legend} を${compact ? "編集する" : "たたむ"}`);
+  toggle.setAttribute("aria-expanded", String(!compact));
+}
+
+export function expandRow(row) {
+  row.classList.remove("sim-item--compact");
+  row.querySelector(".sim-item__body").hidden = false;
+  row.querySelector(".sim-item__line").hidden = true;
+  // An open row folds only once it holds an expense (an empty one has nothing to show as a line).
+  row.querySelector(".sim-item__summary").hidden = !foldable() || !isFilled(row);
+  labelToggle(row);
+}
+
+function compactRow(row) {
+  if (!foldable()) {
+    expandRow(row);
+    return;
+  }
+  row.querySelector(".sim-item__summary").hidden = false;
+  row.classList.add("sim-item--compact");
+  row.querySelector(".sim-item__body").hidden = true;
+  row.querySelector(".sim-item__line").hidden = false;
+  summarizeRow(row, row.dataset.decision ? undefined : null);
+  labelToggle(row);
+}
+
+// The row's line: 品名・区分・金額 as typed, and the engine's decision (`decision`: an item of the
+// result; null: none known since the last edit; undefined: keep the one shown).
+function summarizeRow(row, decision) {
+  if (decision === null) delete row.dataset.decision;
+  if (decision) row.dataset.decision = decision.status;
+  if (!row.classList.contains("sim-item--compact")) {
+    row.querySelector(".sim-item__summary").hidden = !foldable() || !isFilled(row);
+    return;
+  }
+  const value = (name) => row.querySelector(`[data-name="${name}"]`).value.trim();
+  const select = row.querySelector('[data-name="category"]');
+  const scheme = schemeInfo(schemeSelect.value);
+  const category = scheme && scheme.categories.find((c) => c.id === select.value);
+  const amount = decision
+    ? yen(decision.amount_yen)
+    : value("amount_yen") ||
+      (value("unit_amount_yen") ? `${value("unit_amount_yen")}×${value("quantity") || 1}` : "") ||
+      (value("monthly_amount_yen") ? `月${value("monthly_amount_yen")}` : "");
+  const parts = [value("name") || "（品名なし）", category ? category.name : select.value, amount].filter(Boolean);
+  const line = row.querySelector(".sim-item__line");
+  line.replaceChildren(parts.join("・"));
+  if (row.dataset.decision) {
+    line.append(" ", element("strong", { class: `sim-item__decision sim-item__decision--${row.dataset.decision}` }, STATUS_WORDS[row.dataset.decision]));
+  }
+}
+
+// After an answer: each row's line shows its decision (rowMap: the row behind items[n]).
+export function markRows(items) {
+  items.forEach((item, n) => {
+    if (rowMap[n]) summarizeRow(rowMap[n], item);
+  });
 }
 
 function renumberRows() {
@@ -177,6 +291,11 @@ function hintRow(row, scheme) {
   const monthly = row.querySelector('[data-shown-for="monthly"]');
   const given = [...monthly.querySelectorAll("input")].some((input) => input.value.trim());
   monthly.hidden = payment === "purchase" && !given;
+  // What another subsidy pays of the row: where the scheme excludes that part (or the file gives it).
+  const part = scheme.item_parts.find((p) => p.id === "other_subsidy_yen");
+  const other = row.querySelector('[data-name="other_subsidy_yen"]');
+  row.querySelector('[data-shown-for="other_subsidy_yen"]').hidden = !part && !other.value.trim();
+  row.querySelector('[data-hint="other_subsidy_yen"]').textContent = part ? `${part.title}: ${part.text}` : "";
   // Each flag in the scheme's own words; a flag the scheme does not have is hidden (unless ticked).
   for (const box of row.querySelectorAll("[data-flag]")) {
     const flag = scheme.flags.find((f) => f.id === box.dataset.flag);
@@ -238,6 +357,7 @@ export function buildSchemeFields() {
     if (scheme.staff.required) {
       const input = element("input", { class: "sim-staff", inputmode: "decimal", "data-field": "ict_staff_fte", placeholder: "例: 12" });
       box.append(field(`sim-staff-${scheme.id}`, scheme.staff.label, input, `${scheme.staff.note ? `${scheme.staff.note} ` : ""}${scheme.staff.hint}`));
+      if (scheme.staff.count) box.append(fteHelper(scheme, input));
     }
     if (scheme.capacity.required) {
       const input = element("input", { class: "sim-capacity", inputmode: "numeric", "data-field": "capacity", "data-integer": "", placeholder: "例: 30" });
@@ -262,6 +382,74 @@ export function buildSchemeFields() {
   }
   $("sim-scheme-fields").replaceChildren(...fields);
   $("sim-scheme-conditions").replaceChildren(...conditions);
+}
+
+// The 常勤換算 helper beside a head count: full-time staff count one each, part-time staff their
+// weekly hours over the full-time week, and (only where the scheme lets some roles count by head)
+// those roles one each. It fills the head-count box and says how, in words; the fraction is cut to the
+// scheme's digits, and where the document is silent on it the scheme's caveat says so beside it.
+function fteHelper(scheme, staffInput) {
+  const rule = scheme.staff.count;
+  const helper = $("sim-fte-template").content.firstElementChild.cloneNode(true);
+  const prefix = `sim-fte-${scheme.id}`;
+  helper.id = prefix;
+  for (const input of helper.querySelectorAll("[data-fte]")) {
+    input.id = `${prefix}-${input.dataset.fte}`;
+    helper.querySelector(`[data-for="${input.dataset.fte}"]`).setAttribute("for", input.id);
+    const hint = helper.querySelector(`[data-hint="${input.dataset.fte}"]`);
+    if (hint) {
+      hint.id = `${input.id}-hint`;
+      input.setAttribute("aria-describedby", hint.id);
+    }
+  }
+  const byHead = helper.querySelector("[data-fte-by-head]");
+  if (rule.by_head.length) {
+    byHead.querySelector("label").textContent = `実人数で数えてよい職員（${rule.by_head.join("、")}）の人数（人）`;
+  } else {
+    byHead.remove();
+  }
+  const note = helper.querySelector('[data-hint="fraction"]');
+  if (rule.fraction_note) {
+    note.append(element("strong", {}, `${rule.fraction_note.title}: `), rule.fraction_note.text);
+    const page = site.anchors[rule.fraction_note.anchor];
+    if (page) note.append(" ", element("a", { href: new URL(page, siteRoot).href }, "くわしく"));
+  } else {
+    note.remove();
+  }
+  const said = helper.querySelector(".sim-fte__result");
+  helper.addEventListener("input", () => {
+    const figure = (name) => {
+      const input = helper.querySelector(`[data-fte="${name}"]`);
+      if (!input || !input.value.trim()) return 0;
+      const value = Number(input.value.trim().normalize("NFKC").replace(/[人時間]/g, ""));
+      return Number.isFinite(value) && value >= 0 ? value : NaN;
+    };
+    const [full, part, week, heads] = ["full", "part", "week", "by_head"].map(figure);
+    if ([full, part, week, heads].some(Number.isNaN)) {
+      said.textContent = "人数と時間は0以上の数で入れてください。";
+      return;
+    }
+    if (part && !(week > 0)) {
+      said.textContent = "常勤の職員が1週間に勤務すべき時間を入れてください。";
+      return;
+    }
+    const exact = full + (part ? part / week : 0) + heads;
+    if (!exact) {
+      said.textContent = "";
+      return;
+    }
+    // Cut below the scheme's digits (a tiny margin keeps 0.3 from reading as 0.29999…).
+    const scale = 10 ** rule.digits;
+    const counted = Math.floor(exact * scale + 1e-9) / scale;
+    const words = [`常勤 ${full}人`];
+    if (part) words.push(`非常勤 ${part}時間 ÷ ${week}時間`);
+    if (heads) words.push(`実人数で数える職員 ${heads}人`);
+    const shown = Number(exact.toFixed(6));
+    const cut = counted !== shown ? `、小数第${rule.digits + 1}位以下を切り捨てて ${counted}人` : "";
+    staffInput.value = String(counted);
+    said.textContent = `${words.join(" ＋ ")} ＝ ${shown}人${cut}。「${scheme.staff.label}」の欄に ${counted} を入れました。`;
+  });
+  return helper;
 }
 
 // The row's category select offers the chosen scheme's categories, grouped by menu where the scheme

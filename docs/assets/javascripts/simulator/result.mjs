@@ -1,8 +1,9 @@
 // The answer: the amount first (and its range, where the documents read two ways), then what could
-// change it, each expense's decision, the steps and their citations; the summary that stays in view;
+// change it, each expense's decision and the points to check; the steps and their citations after
+// it, closed under 根拠; the summary that stays in view;
 // the errors of a case the engine refused, each linked to its field.
 import { ask } from "./engine.mjs";
-import { anyStaffValue, controlFor, labelOf, readCase } from "./form.mjs";
+import { anyStaffValue, controlFor, expandRow, labelOf, markRows, readCase } from "./form.mjs";
 import { encodeCase } from "./keep.mjs";
 import { $, escapeHtml, linksInNewTab, schemeInfo, site, siteRoot, STATUS_WORDS, yen } from "./page.mjs";
 
@@ -28,6 +29,8 @@ export function showErrors(errors) {
     const target = control && control.getAttribute("aria-describedby");
     const box = target && target.split(" ").map((id) => $(id)).find((el) => el && el.classList.contains("sim-error"));
     if (control && box) {
+      const row = control.closest(".sim-item");
+      if (row) expandRow(row); // a folded row opens: the error is read at its field
       control.setAttribute("aria-invalid", "true");
       box.textContent = error.message;
       box.hidden = false;
@@ -102,20 +105,30 @@ function ineligible(result) {
   return `<div class="sim-ineligible" id="sim-ineligible"><ul>${reasons}</ul></div>`;
 }
 
-// Each menu (区分) with its own eligible expense, rate, cap and amount, and its steps (the engine's
-// words: a per-unit menu's read 「1台ごとに…」).
+// Each menu (区分) with its own eligible expense, rate, cap and amount; its steps are under 根拠.
 function menus(result) {
   if (!result.menus || !result.menus.length) return "";
   const scheme = schemeInfo(result.scheme);
   const sections = result.menus.map((menu) => {
     const info = scheme && scheme.menus.find((m) => m.id === menu.id);
     const note = info && info.cap_note ? `（${escapeHtml(info.cap_note)}）` : "";
-    const steps = menu.steps.map((s) => `<li>${escapeHtml(s.text)} ${citeLink(s.citation)}</li>`).join("");
     return `<section class="sim-menu" data-menu="${escapeHtml(menu.id)}"><h4>${escapeHtml(menu.title)}: <span class="sim-menu__amount">${yen(menu.subsidy_yen)}</span></h4>
       <dl class="sim-figures"><dt>補助対象経費</dt><dd>${yen(menu.eligible_expense_yen)}</dd><dt>補助率</dt><dd>${escapeHtml(menu.rate_words)}</dd>
-      <dt>上限額</dt><dd class="sim-menu__cap">${yen(menu.cap_yen)}${note}</dd></dl><ol class="sim-steps">${steps}</ol></section>`;
+      <dt>上限額</dt><dd class="sim-menu__cap">${yen(menu.cap_yen)}${note}</dd></dl></section>`;
   });
   return `<div class="sim-menus" id="sim-menus"><h3>区分ごとの額</h3>${sections.join("")}</div>`;
+}
+
+const stepList = (steps) => `<ol class="sim-steps">${steps.map((s) => `<li>${escapeHtml(s.text)} ${citeLink(s.citation)}</li>`).join("")}</ol>`;
+
+// The steps and their citations, after the answer and closed until asked for: the whole computation
+// in the engine's words, then each menu's own (a per-unit menu's read 「1台ごとに…」).
+function evidence(result) {
+  const perMenu = (result.menus || [])
+    .map((menu) => `<section class="sim-menu-steps" data-menu="${escapeHtml(menu.id)}"><h4>${escapeHtml(menu.title)}の計算</h4>${stepList(menu.steps)}</section>`)
+    .join("");
+  return `<details class="sim-evidence" id="sim-evidence"><summary>根拠（計算の手順と出典）</summary>
+    <h4>計算の手順</h4>${stepList(result.steps)}${perMenu}</details>`;
 }
 
 // The bar and the figures behind the amount: for an eligible facility only (an ineligible one has none).
@@ -168,7 +181,6 @@ export function renderResult(result) {
       <td data-label="理由"><ul class="sim-reasons">${item.reasons.map((r) => `<li>${escapeHtml(r.text)} ${citeLink(r.citation)}</li>`).join("")}</ul></td></tr>`,
     )
     .join("");
-  const steps = result.steps.map((s) => `<li>${escapeHtml(s.text)} ${citeLink(s.citation)}</li>`).join("");
   // The caveats of this case, in full. Those about the source document itself (年度の記載がありません)
   // are never in a result: the engine leaves them to the scheme's pages (when = ["about_document"]).
   const caveats = result.caveats
@@ -180,6 +192,7 @@ export function renderResult(result) {
   const requirements = result.requirements
     .map((r) => `<li>${escapeHtml(r.label ? `${r.label} ` : "")}${escapeHtml(r.title)} ${citeLink(r.citation)}</li>`)
     .join("");
+  const evidenceOpen = Boolean($("sim-evidence")?.open); // an edit keeps 根拠 as the reader left it
   resultEmpty.hidden = true;
   resultBody.hidden = false;
   resultBody.innerHTML = `
@@ -195,11 +208,12 @@ export function renderResult(result) {
     ${caveats ? `<div class="sim-caveats"><h3>注意（文書に定めがない点・あいまいな点）</h3><ul>${caveats}</ul></div>` : ""}
     <h3>経費ごとの判定</h3>
     ${result.items.length ? `<div class="sim-table"><table><thead><tr><th>経費</th><th>金額（税抜）</th><th>判定</th><th>対象になる額</th><th>理由</th></tr></thead><tbody>${items}</tbody></table></div>` : "<p>経費の入力がありません。</p>"}
-    <h3>計算の手順</h3>
-    <ol class="sim-steps">${steps}</ol>
     ${requirements ? `<h3>満たす必要のある要件</h3><ul>${requirements}</ul>` : ""}
     ${result.eligible ? `<p class="sim-kit-link"><a href="${new URL("kit/", siteRoot).href}#case=${encodeCase(readCase())}">申請の準備へ: 提出書類のチェックリスト、導入計画の下書き、経費の表</a></p>` : ""}
+    ${evidence(result)}
     <div id="sim-others"></div>`;
+  $("sim-evidence").open = evidenceOpen;
+  markRows(result.items);
   linksInNewTab(resultBody);
   showAmount(result.subsidy_yen, result);
 }
