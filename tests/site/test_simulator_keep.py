@@ -83,12 +83,15 @@ def case_in_link(url: str) -> Any:
     return json.loads(base64.urlsafe_b64decode(fragment + "=" * (-len(fragment) % 4)))
 
 
-FORM_STATE = """() => ({
-  scheme: document.getElementById("sim-scheme").value,
-  fields: [...document.querySelectorAll("#sim-form [data-field]")].map((c) => c.type === "checkbox" ? c.checked : c.value),
-  rows: [...document.querySelectorAll(".sim-item")].map((row) =>
-    [...row.querySelectorAll("[data-name]")].map((c) => c.type === "checkbox" ? c.checked : c.value)),
-})"""
+# Every value of the form: the facility's fields, and each row's.
+FORM_STATE = """() => {
+  const value = (c) => (c.type === "checkbox" ? c.checked : c.value);
+  return {
+    scheme: document.getElementById("sim-scheme").value,
+    fields: [...document.querySelectorAll("#sim-form [data-field]")].map(value),
+    rows: [...document.querySelectorAll(".sim-item")].map((row) => [...row.querySelectorAll("[data-name]")].map(value)),
+  };
+}"""
 
 
 # --- the saved file ---------------------------------------------------------------------------
