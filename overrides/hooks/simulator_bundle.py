@@ -43,6 +43,7 @@ import calculator  # noqa: E402  (the repository root must be importable first)
 from calculator._case import MAX_CASE_BYTES  # noqa: E402
 from calculator._scheme import StaffCount  # noqa: E402
 from calculator._services import CARE_SERVICES  # noqa: E402
+from calculator._status import date_words  # noqa: E402
 from calculator._vocabulary import ITEM_STATUS_WORDS, PAYMENT_IDS, rate_words  # noqa: E402
 
 PYODIDE: Final = ROOT / "node_modules" / "pyodide"
@@ -196,6 +197,10 @@ def _scheme_form(s: calculator.Scheme) -> dict[str, Any]:
         # Whether 一気通貫 decides anything in this scheme (a category needs it): else the box hides.
         "ikkan": any("ikkan_achieved" in c.requires_any for c in s.categories),
         "prefecture": s.prefecture,
+        # When the data were last read against the source (the printed sheet says it), as the scheme
+        # pages write it.
+        "last_checked": s.last_checked.isoformat() if s.last_checked else "",
+        "last_checked_words": date_words(s.last_checked) if s.last_checked else "",
         "conditions": [
             {"id": c.id, "label": c.label, "title": c.title, "text": c.text, "anchor": c.citation.anchor}
             for c in s.rate.conditions
@@ -290,4 +295,13 @@ def on_post_build(config: MkDocsConfig) -> None:
         "fallback": {"pyodide/python_stdlib.zip": (runtime / "python_stdlib.zip").stat().st_size},
     }
     (bundle / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    (bundle / "schemes.json").write_text(json.dumps(form_data(), ensure_ascii=False, indent=1), encoding="utf-8")
+    # The engine that computes, for the printed sheet: the wheel's version, and the start of its hash
+    # (the version alone is the same for every build of 0.1.0).
+    engine = engine_info(wheel, manifest["wheel_sha256"])
+    data = {**form_data(), "engine": engine}
+    (bundle / "schemes.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def engine_info(wheel: Path, sha256: str) -> dict[str, str]:
+    """The engine's version as its wheel's name gives it (name-version-python-abi-platform.whl)."""
+    return {"version": wheel.name.split("-")[1], "build": sha256[:8]}

@@ -496,7 +496,10 @@ def test_the_print_view_shows_the_result_without_the_site_chrome(page: Any, base
     page.emulate_media(media="print")
     assert page.locator(".md-header").is_hidden()
     assert page.locator(".sim-actions").is_hidden()
-    assert page.locator("#sim-subsidy").is_visible()
+    # The answer prints as its one-page sheet (test_simulator_keep.py), not as the screen's result.
+    assert page.inner_text("#sim-sheet-subsidy") == "400,000円"
+    assert page.locator("#sim-sheet-subsidy").is_visible()
+    assert page.locator("#sim-result").is_hidden()
     pdf = tmp_path / "simulation.pdf"
     page.pdf(path=str(pdf), format="A4")
     assert pdf.read_bytes().startswith(b"%PDF")

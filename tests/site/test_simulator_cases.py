@@ -182,19 +182,21 @@ def test_fields_the_form_does_not_show_are_kept_computed_listed_and_saved(
     open_file(page, "kept.json", json.dumps(case, ensure_ascii=False).encode("utf-8"))
     assert_shows(page, case, "kept")
     listed = page.inner_text("#sim-kept-list")
-    for shown in ("facility_name", "requirements_met", "note", "recurring"):
+    for shown in ("requirements_met", "note", "recurring"):
         assert shown in listed
     # The part another subsidy pays is a field of its row now, as the file has it.
     assert "other_subsidy_yen" not in listed
     assert page.input_value(".sim-item [data-name=other_subsidy_yen]") == "500000"
+    # facility_name is a field of the form (#15): there, as the file has it, and not in the box.
+    assert "facility_name" not in listed
+    assert page.input_value("#sim-facility") == "ケアホーム<b>みらい</b>"
     # robot_program is 茨城's own item flag: the form shows it, in the scheme's words, not the box.
     assert "robot_program" not in listed
     flag = page.locator(".sim-item [data-flag=robot_program]")
     assert flag.is_visible()
     assert flag.inner_text() == "茨城県ロボット介護機器普及支援事業の対象となるもの"
     assert not flag.locator("input").is_checked()
-    assert "ケアホーム<b>みらい</b>" in listed  # as text, never as HTML
-    assert page.locator("#sim-kept-list b").count() == 0
+    assert page.locator("#sim-kept-list b, #sim-sheet b").count() == 0  # a name is text, never HTML
     assert saved(page, tmp_path) == case
     # A field the form shows, changed there, is what is saved; the kept ones stay.
     page.locator(".sim-item [data-name=amount_yen]").first.fill("900000")

@@ -6,8 +6,9 @@
 // edit, after a short pause, and only the latest answer is shown.
 import { ask, hasWorker, killWorker, retry, startWorker, supported } from "./simulator/engine.mjs";
 import { addRow, buildForm, clearErrors, exampleCase, fillForm, readCase, showKept, splitUnitPrice, showSchemeFields, updateHints } from "./simulator/form.mjs";
-import { readDraft, saveCase, saveDraft, shareLink, tell, DRAFT_KEY } from "./simulator/keep.mjs";
+import { offerShareSheet, readDraft, saveCase, saveDraft, shareLink, tell, DRAFT_KEY } from "./simulator/keep.mjs";
 import { amountWords, renderOthers, renderResult, showAmount, showErrors, showSummary } from "./simulator/result.mjs";
+import { showSheet } from "./simulator/sheet.mjs";
 import { $, assets, escapeHtml, linksInNewTab, schemeInfo, site, STATUS_WORDS } from "./simulator/page.mjs";
 
 const form = $("sim-form");
@@ -35,6 +36,7 @@ function showNoAnswer() {
   resultBody.replaceChildren();
   resultEmpty.hidden = false;
   showSummary(null);
+  showSheet(null);
 }
 
 async function calculate() {
@@ -60,14 +62,17 @@ async function calculate() {
   if (answer.type === "result") {
     renderResult(answer.result);
     showSummary(answer.result);
+    showSheet(answer.result, data);
     $("sim-announce").textContent = `補助額 ${amountWords(answer.result)}`;
     if (!window.__firstResultAt) window.__firstResultAt = performance.now(); // read by bench/
     renderOthers(data);
   } else if (answer.type === "invalid") {
     showErrors(answer.errors);
     showSummary(null);
+    showSheet(null);
   } else {
     showSummary(null);
+    showSheet(null);
     resultBody.hidden = false;
     showAmount(null);
     resultBody.innerHTML = `<p class="sim-invalid">計算できませんでした（${escapeHtml(answer.message)}）。入力を見直すか、ページを読み込み直してください。</p>`;
@@ -149,6 +154,7 @@ async function main() {
     event.target.value = "";
   });
   $("sim-share").addEventListener("click", shareLink);
+  offerShareSheet($("sim-share-app"));
   $("sim-print").addEventListener("click", () => window.print());
   $("sim-example").addEventListener("click", () => {
     fillForm(exampleCase(schemeInfo(schemeSelect.value)));

@@ -31,6 +31,7 @@ const FORM_FIELDS = [
   "higher_rate_conditions",
   "service_type",
   "prior_subsidy_yen",
+  "facility_name",
   "items",
 ];
 // A row's fields: these, and every item flag a scheme defines (added from schemes.json by buildForm()).
@@ -569,6 +570,7 @@ export function readCase() {
   }
   readControl($("sim-service"), data, "service_type");
   readControl($("sim-prior"), data, "prior_subsidy_yen");
+  readControl($("sim-facility"), data, "facility_name");
   data.items = [];
   rowMap = [];
   itemsBox.querySelectorAll(".sim-item").forEach((row) => {
@@ -623,6 +625,7 @@ export function fillForm(data) {
   };
   fillControl($("sim-service"), data, "service_type");
   fillControl($("sim-prior"), data, "prior_subsidy_yen");
+  fillControl($("sim-facility"), data, "facility_name");
   const rows = document.createDocumentFragment();
   (Array.isArray(data.items) ? data.items : []).forEach((item, n) => rows.appendChild(makeRow(item, n)));
   itemsBox.replaceChildren(rows);
@@ -687,6 +690,7 @@ export function controlFor(field) {
   if (field === "application_type") return applicationSelect(schemeSelect.value);
   if (field === "prior_subsidy_yen" || field === "prior_subsidy_count") return $("sim-prior");
   if (field === "service_type") return $("sim-service");
+  if (field === "facility_name") return $("sim-facility");
   if (field === "scheme") return schemeSelect;
   if (field.startsWith("higher_rate_conditions")) {
     return document.querySelector(`[data-scheme-only="${schemeSelect.value}"] .sim-condition`);

@@ -1,7 +1,8 @@
-// Keep, share, print: the case saved as a file, the link that carries it after "#case=" (the
-// case-file contract), the printed page, and the draft this tab keeps so that a reload or Back does
-// not lose what was typed. Nothing here is sent anywhere: a file is made in the browser, and what
-// follows "#" in an address never reaches a server.
+// Keep and share: the case saved as a file (named with the facility and the day), the link that
+// carries it after "#case=" (the case-file contract), copied to the clipboard or handed to the
+// phone's share sheet, and the draft this tab keeps so that a reload or Back does not lose what was
+// typed. Nothing here is sent anywhere: a file is made in the browser, and what follows "#" in an
+// address never reaches a server. (The printed page is sheet.mjs.)
 import { readCase } from "./form.mjs";
 import { $, schemeInfo, siteRoot } from "./page.mjs";
 
@@ -46,12 +47,32 @@ export function encodeCase(data) {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+// The saved file's name: 試算_<facility>_<day>.json, or the scheme's id where no facility is named.
+// Characters a file system refuses (Windows' \ / : * ? " < > |, control characters) become "_".
+const FILE_PREFIX = "試算";
+
+export function fileName(data, day = new Date()) {
+  const facility = typeof data.facility_name === "string" ? data.facility_name : "";
+  const safe = facility
+    .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]/g, "_")
+    .replace(/\s+/g, " ")
+    .replace(/^[\s.]+|[\s.]+$/g, "");
+  const name = [...safe].slice(0, 40).join("") || data.scheme;
+  return `${FILE_PREFIX}_${name}_${isoDay(day)}.json`;
+}
+
+// The reader's own day (not UTC's: a file saved at 8 in the morning in Japan is dated that day).
+function isoDay(day) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+}
+
 export function saveCase() {
   const data = readCase();
   const blob = new Blob([`${JSON.stringify(data, null, 2)}\n`], { type: "application/json" });
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
-  link.download = `hojokin-${data.scheme}.json`;
+  link.download = fileName(data);
   document.body.appendChild(link);
   link.click();
   link.remove();
@@ -79,13 +100,40 @@ export function tell(text, errors = []) {
   box.replaceChildren(sentence, ...(errors.length ? [list] : []));
 }
 
-export function shareLink() {
+// The link of the case in the form, put in the address bar too (so that the address shown is the one
+// shared, and a reload keeps it).
+function caseLink() {
   const url = new URL(window.location.href);
   url.hash = `case=${encodeCase(readCase())}`;
   history.replaceState(null, "", url);
-  const text = $("sim-share-text");
-  text.textContent = "このページのアドレスに入力内容を入れました（「#」の後ろは送信されません）。アドレスをコピーして共有できます。";
-  if (navigator.clipboard) navigator.clipboard.writeText(url.href).catch(() => {});
+  return url.href;
 }
 
-// --- start --------------------------------------------------------------------------------------
+// 「共有用リンクをコピー」: the link on the clipboard, and a word that it is there. Where the browser
+// gives no clipboard (or refuses), the address bar holds the same link, to copy by hand.
+export async function shareLink() {
+  const link = caseLink();
+  try {
+    if (!navigator.clipboard) throw new Error("no clipboard");
+    await navigator.clipboard.writeText(link);
+    tell("コピーしました。メールやメッセージに貼り付けて送れます（入力内容はリンクの「#」の後ろにあり、このサイトのサーバーには送られません）。");
+  } catch {
+    tell("このブラウザではコピーできませんでした。アドレスバーのアドレスが共有用のリンクです。アドレスバーからコピーしてください。");
+  }
+}
+
+// The phone's share sheet (Web Share API), offered only where the browser has one.
+export function offerShareSheet(button) {
+  if (typeof navigator.share !== "function") return;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const link = caseLink();
+    try {
+      await navigator.share({ title: document.title, url: link });
+    } catch (error) {
+      // Closing the sheet without choosing is no failure; anything else is said plainly.
+      if (error && error.name === "AbortError") return;
+      tell("送れませんでした。「共有用リンクをコピー」をお使いください。");
+    }
+  });
+}

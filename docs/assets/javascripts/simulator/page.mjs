@@ -1,8 +1,8 @@
 // What every part of the simulator shares: the site's addresses, the data the page loads once
 // (schemes.json, the citation anchors, the 原文 quotes), and the small formatters.
 // The parts: engine.mjs (the worker), form.mjs (the form and the case it holds), result.mjs (the
-// answer), keep.mjs (save, open, share, print, the tab's draft); simulator.mjs starts them and
-// decides when to compute.
+// answer), keep.mjs (save, share, the tab's draft), sheet.mjs (the printed page); simulator.mjs starts
+// them, opens files and links, and decides when to compute.
 const script = document.querySelector("script[data-site-root]");
 export const siteRoot = new URL(script.dataset.siteRoot || "./", window.location.href);
 export const assets = new URL("assets/", siteRoot);
