@@ -214,6 +214,9 @@ def test_save_and_load_round_trip_a_case_exactly(page: Any, base_url: str, tmp_p
     page.goto("about:blank")
     open_simulator(page, base_url)
     page.set_input_files("#sim-load", str(saved))
+    # The tab's draft (the same case) may show the same amount before the file is open: wait for the
+    # file itself, or the save below could catch the form between the two.
+    page.wait_for_selector("#sim-share-text:has-text('読み込みました')")
     wait_for_subsidy(page, GOLDEN[5][1])
     with page.expect_download() as again:
         page.click("#sim-save")
