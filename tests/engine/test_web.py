@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 import re
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 
 import calculator
 from calculator import _web
+from calculator._batch import facilities_in, read_cases_file
+from calculator._batch_summary import check_all, simulate_all, summary_cells, summary_csv
 
 CASE = {
     "scheme": "ibaraki-2023",
@@ -134,3 +137,79 @@ def test_a_bad_batch_is_refused_with_every_row_named_and_nothing_left_open(tmp_p
         ],
     }
     assert json.loads(_web.batch_results(0, 10))["results"] == []  # the earlier file's facilities are gone
+
+
+# The batch view's slices (batch.mjs): the file opened through open_file, checked and computed a
+# slice at a time, gives what the CLI gives at once.
+
+BATCH_CSV = (Path(__file__).resolve().parent / "batch" / "facilities.csv").read_text(encoding="utf-8")
+SHIPPED_CSV = "\r\n".join(line for line in BATCH_CSV.splitlines() if "hoshizora" not in line) + "\r\n"
+
+
+def open_sliced(path: Path, name: str, check: int = 1) -> dict[str, object]:
+    """open_file, then check_batch a slice of `check` facilities at a time: the last answer."""
+    answer = json.loads(_web.open_file(str(path), name))
+    if answer["type"] != "batch-read":
+        return dict(answer)
+    start = 0
+    while answer["type"] in ("batch-read", "batch-checking"):
+        answer = json.loads(_web.check_batch(start, start + check))
+        start += check
+    return dict(answer)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "kind"),
+    [
+        ("一覧.csv", SHIPPED_CSV, "batch-opened"),
+        (
+            "法人.json",
+            json.dumps({"scheme": "yamaguchi-2022", "facilities": [{"items": []}, {"items": []}]}),
+            "batch-opened",
+        ),
+        ("case.json", json.dumps({"scheme": "yamaguchi-2022", "items": []}), "opened"),
+        ("case.csv", json.dumps({"scheme": "yamaguchi-2022", "items": []}), "opened"),  # JSON named .csv, as ever
+        ("一覧.csv", "事業所名,制度,色\r\nA,yamaguchi-2022,赤\r\n", "batch-refused"),
+        ("case.json", '{"scheme": ', "refused"),
+    ],
+)
+def test_a_file_opens_into_the_form_or_the_batch_view_by_what_it_holds(
+    tmp_path: Path, name: str, text: str, kind: str
+) -> None:
+    path = tmp_path / "upload"
+    path.write_text(text, encoding="utf-8")
+    assert open_sliced(path, name)["type"] == kind
+
+
+def test_a_file_checked_a_slice_at_a_time_names_every_problem_in_the_clis_order(tmp_path: Path) -> None:
+    lines = SHIPPED_CSV.splitlines()
+    bad = [lines[0], lines[1].replace("1,200,000", "たくさん"), *lines[2:], lines[3].replace("care_software", "x")]
+    path = tmp_path / "bad.csv"
+    path.write_text("\r\n".join(bad) + "\r\n", encoding="utf-8")
+    answer = open_sliced(path, "bad.csv", check=1)
+    with pytest.raises(calculator.InputError) as at_once:
+        check_all(facilities_in(read_cases_file(path)))
+    assert answer == {"type": "batch-refused", "errors": [e.to_dict() for e in at_once.value.errors]}
+    assert [e.field for e in at_once.value.errors] == ["2行目の「金額」", f"{len(bad)}行目の「区分」"]
+    assert json.loads(_web.batch_rows(0, 10, "2026-11-30"))["rows"] == []  # nothing is left to compute
+
+
+def test_the_tables_rows_and_csv_are_the_clis_and_a_row_opens_as_a_link(tmp_path: Path) -> None:
+    path = tmp_path / "facilities.csv"
+    path.write_bytes(SHIPPED_CSV.encode("cp932"))
+    opened = open_sliced(path, path.name, check=1)
+    assert opened["type"] == "batch-opened" and opened["count"] == 2
+    assert opened["headings"] == ["事業所名", "制度", "補助額", "自己負担額", "判定", "受付の状況", "注意"]
+    today = datetime.date(2026, 11, 30)
+    rows = [row for n in (0, 1) for row in json.loads(_web.batch_rows(n, n + 1, today.isoformat()))["rows"]]
+    results = simulate_all(facilities_in(read_cases_file(path)))
+    assert [r["cells"] for r in rows] == [
+        [*summary_cells(r, today)[:3], f"{r.result.self_pay_yen:,}円", *summary_cells(r, today)[3:]] for r in results
+    ]
+    assert [r["subsidy_yen"] for r in rows] == [r.result.subsidy_yen for r in results]
+    assert json.loads(_web.batch_csv())["text"].encode("utf-8") == summary_csv(results, today)
+    for n, result in enumerate(results):
+        fragment = json.loads(_web.batch_case(n))["fragment"]
+        case = json.loads(_web.open_link(fragment))
+        assert case["type"] == "opened"
+        assert calculator.simulate(case["case"]).to_dict() == result.result.to_dict()

@@ -3,9 +3,15 @@
 //
 // Protocol (small and typed):
 //   page -> worker  {id, type: "simulate", case}          case: the case-file object (public format)
-//                   {id, type: "open-file", name, bytes}  a file the user opened (at most max bytes + 1)
+//                   {id, type: "open-file", name, bytes}  a file the user opened: its bytes (at most
+//                                                         max bytes + 1), or the File itself, of which
+//                                                         this worker reads what the engine would
 //                   {id, type: "open-link", fragment}     what follows "#case=" in a shared link
 //                   {id, type: "kit", case, answers, today}  the preparation kit (kit.mjs) of a case
+//                   {id, type: "batch-check", start, stop}   a file of many facilities (batch.mjs),
+//                   {id, type: "batch-rows", start, stop, today}  a slice per message (see below)
+//                   {id, type: "batch-csv"}
+//                   {id, type: "batch-case", index}
 //   worker -> page  {type: "progress", stage, text, loaded, total, bytes}
 //                                                         bytes: what this stage loads (its deadline)
 //                   {type: "ready", stdlib, start, stages}   stages: for bench/ (see below)
@@ -16,6 +22,19 @@
 //                   {id, type: "refused", errors}         the CLI's messages; the form stays as it was
 //                   {id, type: "failed", message}         anything else (a bug): the page offers a retry
 //                   {id, type: "kit", kit, files}         the kit and its files (calculator/_web.py kit)
+//
+// A file of many facilities (a CSV, or a case file with `facilities`) answers "open-file" with
+// {type: "batch-read", count} (or {type: "batch-refused", errors}, the CLI's messages naming row and
+// column): the page shows it in the batch view (batch.mjs), never in the form. That view then asks,
+// one slice of facilities per message, so that no answer takes long, the page shows progress after
+// each, and the form's own requests are answered in between:
+//   "batch-check"  -> {type: "batch-checking", checked, count}, after the last slice
+//                     {type: "batch-opened", count, names, headings} or {type: "batch-refused", errors}
+//                     (one bad row and nothing is computed)
+//   "batch-rows"   -> {type: "batch-rows", start, rows: [{cells, subsidy_yen, self_pay_yen, eligible, caveats}]}
+//   "batch-csv"    -> {type: "batch-csv", text}            the CLI's --csv of the table (BOM, CRLF)
+//   "batch-case"   -> {type: "batch-case", fragment}       the facility's case as a "#case=" fragment
+// (calculator/_web.py documents each.)
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const here = new URL(".", import.meta.url);
@@ -70,6 +89,11 @@ function functionsOf(pyodide) {
     },
     openLink: (fragment) => web.open_link(fragment),
     kit: (text, answers, today) => web.kit(text, answers, today),
+    maxFileBytes: Number(web.MAX_FILE_BYTES),
+    checkBatch: (start, stop) => web.check_batch(start, stop),
+    batchRows: (start, stop, today) => web.batch_rows(start, stop, today),
+    batchCsv: () => web.batch_csv(),
+    batchCase: (index) => web.batch_case(index),
   };
 }
 
@@ -227,11 +251,26 @@ const engine = boot().then(
   },
 );
 
+// A file's bytes: as the page read them, or read here from the File it passed (no more than the
+// engine's largest file and one byte, so that it names a larger one rather than read it all).
+async function bytesOf(given, limit) {
+  if (given instanceof Blob) return new Uint8Array(await given.slice(0, limit + 1).arrayBuffer());
+  return new Uint8Array(given);
+}
+
+// Slice bounds from the page: whole numbers, or nothing is done.
+const index = (value) => Math.max(0, Math.trunc(Number(value)) || 0);
+
 const ANSWERS = {
   simulate: (functions, data) => functions.simulate(JSON.stringify(data.case)),
-  "open-file": (functions, data) => functions.openFile(new Uint8Array(data.bytes), String(data.name)),
+  "open-file": async (functions, data) =>
+    functions.openFile(await bytesOf(data.bytes, functions.maxFileBytes), String(data.name)),
   "open-link": (functions, data) => functions.openLink(String(data.fragment)),
   kit: (functions, data) => functions.kit(JSON.stringify(data.case), String(data.answers), String(data.today)),
+  "batch-check": (functions, data) => functions.checkBatch(index(data.start), index(data.stop)),
+  "batch-rows": (functions, data) => functions.batchRows(index(data.start), index(data.stop), String(data.today)),
+  "batch-csv": (functions) => functions.batchCsv(),
+  "batch-case": (functions, data) => functions.batchCase(index(data.index)),
 };
 
 self.onmessage = async (event) => {
@@ -244,7 +283,7 @@ self.onmessage = async (event) => {
     return; // boot-failed was posted; the page restarts the worker
   }
   try {
-    postMessage({ id, ...JSON.parse(ANSWERS[type](functions, event.data)) });
+    postMessage({ id, ...JSON.parse(await ANSWERS[type](functions, event.data)) });
   } catch (error) {
     postMessage({ id, type: "failed", message: String(error && error.message ? error.message : error).slice(0, 300) });
   }
