@@ -186,7 +186,8 @@ def _message(kind: str, **fields: Any) -> str:
 #   batch_rows(start, stop, today) -> {"type": "batch-rows", "start": start, "rows": [{"cells": [...],
 #                                "subsidy_yen", "self_pay_yen", "eligible", "caveats"}, ...]}
 #                                cells: the summary table's (the CLI's), under "headings"
-#   batch_csv()               -> {"type": "batch-csv", "text": ...}  the CLI's --csv of the rows computed
+#   batch_csv()               -> {"type": "batch-csv", "text", "count"}  the CLI's --csv of the rows
+#                                computed (count: how many)
 #   batch_case(index)         -> {"type": "batch-case", "fragment": ...}  the facility's case as a
 #                                "#case=" link's fragment: the page opens it in the form as a link
 #
@@ -281,7 +282,7 @@ def batch_csv() -> str:
     """The summary CSV (the CLI's --csv) of the rows computed, in the file's order: text that starts
     with a BOM and ends lines with CRLF, which the page saves as it is."""
     text = csv_bytes([_csv_rows[n] for n in sorted(_csv_rows)]).decode("utf-8")
-    return _message("batch-csv", text=text)
+    return _message("batch-csv", text=text, count=len(_csv_rows))
 
 
 def batch_case(index: int) -> str:

@@ -250,3 +250,16 @@ def test_a_thousand_facilities_give_their_table_while_the_page_answers(
     assert re.fullmatch(r"1,000事業所を計算しました。.*", page.inner_text("#sim-batch-status"))
     assert seen.errors == [] and seen.foreign_requests == []
     context.close()
+
+
+def test_a_worker_restarted_midway_never_leaves_a_short_table_reading_as_whole(batch_page: Any, tmp_path: Path) -> None:
+    """The page restarts a worker that stops; the new one has not read the file, and says so."""
+    path = tmp_path / "300.csv"
+    path.write_text(facilities_csv(300), encoding="utf-8-sig")
+    batch_page.set_input_files("#sim-load", str(path))
+    batch_page.wait_for_selector("#sim-batch[data-state=computing]", timeout=60_000)
+    batch_page.evaluate("window.__simulator.kill()")
+    batch_page.wait_for_selector("#sim-batch[data-state=failed]", timeout=60_000)
+    assert "起動し直しました" in batch_page.inner_text("#sim-batch-status")
+    assert batch_page.locator("#sim-batch-table tbody tr").count() < 300
+    assert batch_page.locator("#sim-batch-csv").is_hidden()

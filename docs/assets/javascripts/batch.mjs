@@ -97,8 +97,12 @@ export async function showBatch({ ask, answer, name, openFacility = openAsLink }
     errors.replaceChildren(el("ul", {}, ...items));
     return false;
   };
-  const stopped = (reply) => {
+  // A worker restarted midway (the page restarts one that stops answering) has forgotten the file:
+  // its answers would be short, and a short table must never read as the whole file's.
+  // `short(reply)`: whether a batch answer is shorter than what was asked.
+  const stopped = (reply, short = () => false) => {
     if (run !== runs) return true;
+    if (reply.type.startsWith("batch-") && short(reply)) reply = { type: "failed", message: "計算エンジンが途中で起動し直しました" };
     if (reply.type === "failed" || reply.type === "invalid") {
       view.dataset.state = "failed";
       say(`${name}を計算できませんでした（${reply.message || reply.type}）。ページを読み込み直して、もう一度お試しください。`);
@@ -122,11 +126,10 @@ export async function showBatch({ ask, answer, name, openFacility = openAsLink }
   say(`${name}の${count(total)}事業所を確かめています…`, 0, total);
   for (let start = 0; checked.type === "batch-checking"; start += CHECK_SLICE) {
     checked = await talk({ type: "batch-check", start, stop: start + CHECK_SLICE });
-    if (stopped(checked)) return false;
+    if (stopped(checked, (r) => r.type === "batch-opened" && r.count !== total)) return false;
     if (checked.type === "batch-checking") say(`${name}の事業所を確かめています…（${count(checked.checked)} / ${count(total)}）`, checked.checked, total);
   }
   if (checked.type === "batch-refused") return refuse(checked.errors);
-  if (stopped(checked)) return false;
   times.checked = performance.now();
 
   const { names, headings } = checked;
@@ -136,8 +139,9 @@ export async function showBatch({ ask, answer, name, openFacility = openAsLink }
   table.replaceChildren(el("table", {}, el("caption", { class: "visually-hidden", text: `${name}の事業所ごとの試算` }), head, body));
   for (let start = 0; start < names.length; start += COMPUTE_SLICE) {
     say(`${count(names.length)}事業所を計算しています…（${count(start)} / ${count(names.length)}）`, start, names.length);
-    const reply = await talk({ type: "batch-rows", start, stop: start + COMPUTE_SLICE, today: today() });
-    if (stopped(reply)) return false;
+    const stop = Math.min(start + COMPUTE_SLICE, names.length);
+    const reply = await talk({ type: "batch-rows", start, stop, today: today() });
+    if (stopped(reply, (r) => r.rows.length !== stop - start)) return false;
     const rows = document.createDocumentFragment();
     reply.rows.forEach((row, k) => rows.append(tableRow(row, reply.start + k, headings, talk, openFacility)));
     body.append(rows);
@@ -148,7 +152,8 @@ export async function showBatch({ ask, answer, name, openFacility = openAsLink }
   save.hidden = false;
   save.onclick = async () => {
     const reply = await talk({ type: "batch-csv" });
-    if (reply.type === "batch-csv") download(reply.text, `事業所ごとの試算-${today()}.csv`);
+    if (stopped(reply, (r) => r.count !== names.length)) return;
+    download(reply.text, `事業所ごとの試算-${today()}.csv`);
   };
   return true;
 }

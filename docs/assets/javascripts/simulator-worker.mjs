@@ -32,7 +32,7 @@
 //                     {type: "batch-opened", count, names, headings} or {type: "batch-refused", errors}
 //                     (one bad row and nothing is computed)
 //   "batch-rows"   -> {type: "batch-rows", start, rows: [{cells, subsidy_yen, self_pay_yen, eligible, caveats}]}
-//   "batch-csv"    -> {type: "batch-csv", text}            the CLI's --csv of the table (BOM, CRLF)
+//   "batch-csv"    -> {type: "batch-csv", text, count}     the CLI's --csv of the table (BOM, CRLF)
 //   "batch-case"   -> {type: "batch-case", fragment}       the facility's case as a "#case=" fragment
 // (calculator/_web.py documents each.)
 import { loadPyodide } from "../pyodide/pyodide.mjs";
