@@ -42,9 +42,6 @@ from calculator._batch_summary import (
 from calculator._case import MAX_CASE_BYTES, read_case_bytes, too_large
 from calculator._errors import FieldError, InputError
 
-# The most the page hands the worker of a file it opens: a file of many facilities may be this large
-# (a single case, MAX_CASE_BYTES; the reader refuses a larger one with the CLI's message).
-MAX_FILE_BYTES: Final = MAX_BATCH_BYTES
 # How a shared link names its case in the messages (the link has no file name).
 LINK_NAME: Final = "共有リンク（#case=）"
 # The largest integer JavaScript holds exactly: a larger one would reach the form changed.
@@ -67,11 +64,14 @@ def simulate(text: str) -> str:
 
 def open_file(path: str, name: str) -> str:
     """A case file the page opened (its bytes copied to `path` in the worker's file system; at most
-    MAX_FILE_BYTES + 1 of them), read as the CLI reads a file called `name`: a single case for the
+    read_limit(name) of them), read as the CLI reads a file called `name`: a single case for the
     form, or a file of many facilities (a CSV, or a case file with ``facilities``) for the batch
     view, which then checks and computes it a slice at a time (check_batch, batch_rows)."""
+    data = Path(path).read_bytes()
     try:
-        found = read_cases_bytes(Path(path).read_bytes(), name)
+        if len(data) >= read_limit(name) and not name.lower().endswith(".csv"):
+            raise too_large(name)  # at once, unread (the reader names a CSV too large itself)
+        found = read_cases_bytes(data, name)
     except InputError as error:
         kind = "batch-refused" if _named_as_csv(path, name) else "refused"
         return _message(kind, errors=[e.to_dict() for e in error.errors])
@@ -79,6 +79,17 @@ def open_file(path: str, name: str) -> str:
         return _read_batch(found)
     single: dict[str, Any] = found
     return _opened(lambda: single)
+
+
+def read_limit(name: str) -> int:
+    """How many bytes of a file called `name` the worker hands open_file: one more than the reader
+    takes, so that a larger file is refused with the CLI's message and never read whole.
+
+    A CSV or JSON file may hold many facilities, up to MAX_BATCH_BYTES (their readers are the
+    standard library's C code). A TOML file is read up to a single case's MAX_CASE_BYTES, as the page
+    always did: TOML is parsed in Python, and a TOML file of tens of MB would keep the worker busy
+    beyond the page's patience (its watchdog restarts a worker silent for seconds)."""
+    return (MAX_CASE_BYTES if name.lower().endswith(".toml") else MAX_BATCH_BYTES) + 1
 
 
 def open_link(fragment: str) -> str:
@@ -191,7 +202,7 @@ def _message(kind: str, **fields: Any) -> str:
 #   batch_case(index)         -> {"type": "batch-case", "fragment": ...}  the facility's case as a
 #                                "#case=" link's fragment: the page opens it in the form as a link
 #
-# The file's bytes are copied to `path` in the worker's file system (at most MAX_FILE_BYTES + 1 of
+# The file's bytes are copied to `path` in the worker's file system (at most read_limit(name) of
 # them), as for open_file: bytes, not text, since a CSV may be CP932, which the page cannot decode as
 # UTF-8 text. Each result is the CLI's `--json` entry: the single case's result, with the facility's
 # name and the scheme's window on the reader's day. open_batch checks every facility (none is

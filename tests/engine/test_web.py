@@ -213,3 +213,18 @@ def test_the_tables_rows_and_csv_are_the_clis_and_a_row_opens_as_a_link(tmp_path
         case = json.loads(_web.open_link(fragment))
         assert case["type"] == "opened"
         assert calculator.simulate(case["case"]).to_dict() == result.result.to_dict()
+
+
+def test_a_toml_file_over_a_cases_limit_is_refused_unread_and_a_csv_or_json_may_be_larger(tmp_path: Path) -> None:
+    from calculator._case import MAX_CASE_BYTES
+
+    assert _web.read_limit("a.toml") == MAX_CASE_BYTES + 1
+    assert _web.read_limit("a.csv") == _web.read_limit("a.JSON") > 20 * MAX_CASE_BYTES
+    path = tmp_path / "upload"
+    path.write_bytes(b'scheme = "yamaguchi-2022"\nnote = """' + b"x" * MAX_CASE_BYTES)  # not even TOML
+    refused = json.loads(_web.open_file(str(path), "big.toml"))
+    assert refused["type"] == "refused" and "大きすぎます" in refused["errors"][0]["message"]
+    facilities = [{"facility_name": f"事業所{n}", "note": "x" * 1000, "items": []} for n in range(3000)]
+    path.write_text(json.dumps({"scheme": "yamaguchi-2022", "facilities": facilities}), encoding="utf-8")
+    assert path.stat().st_size > MAX_CASE_BYTES
+    assert json.loads(_web.open_file(str(path), "big.json")) == {"type": "batch-read", "count": 3000}

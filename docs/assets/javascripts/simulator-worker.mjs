@@ -6,6 +6,7 @@
 //                   {id, type: "open-file", name, bytes}  a file the user opened: its bytes (at most
 //                                                         max bytes + 1), or the File itself, of which
 //                                                         this worker reads what the engine would
+//                                                         (calculator/_web.py read_limit)
 //                   {id, type: "open-link", fragment}     what follows "#case=" in a shared link
 //                   {id, type: "kit", case, answers, today}  the preparation kit (kit.mjs) of a case
 //                   {id, type: "batch-check", start, stop}   a file of many facilities (batch.mjs),
@@ -89,7 +90,7 @@ function functionsOf(pyodide) {
     },
     openLink: (fragment) => web.open_link(fragment),
     kit: (text, answers, today) => web.kit(text, answers, today),
-    maxFileBytes: Number(web.MAX_FILE_BYTES),
+    readLimit: (name) => Number(web.read_limit(name)),
     checkBatch: (start, stop) => web.check_batch(start, stop),
     batchRows: (start, stop, today) => web.batch_rows(start, stop, today),
     batchCsv: () => web.batch_csv(),
@@ -252,9 +253,9 @@ const engine = boot().then(
 );
 
 // A file's bytes: as the page read them, or read here from the File it passed (no more than the
-// engine's largest file and one byte, so that it names a larger one rather than read it all).
+// engine reads of a file of that name and one byte, so that it names a larger one, never read whole).
 async function bytesOf(given, limit) {
-  if (given instanceof Blob) return new Uint8Array(await given.slice(0, limit + 1).arrayBuffer());
+  if (given instanceof Blob) return new Uint8Array(await given.slice(0, limit).arrayBuffer());
   return new Uint8Array(given);
 }
 
@@ -264,7 +265,7 @@ const index = (value) => Math.max(0, Math.trunc(Number(value)) || 0);
 const ANSWERS = {
   simulate: (functions, data) => functions.simulate(JSON.stringify(data.case)),
   "open-file": async (functions, data) =>
-    functions.openFile(await bytesOf(data.bytes, functions.maxFileBytes), String(data.name)),
+    functions.openFile(await bytesOf(data.bytes, functions.readLimit(String(data.name))), String(data.name)),
   "open-link": (functions, data) => functions.openLink(String(data.fragment)),
   kit: (functions, data) => functions.kit(JSON.stringify(data.case), String(data.answers), String(data.today)),
   "batch-check": (functions, data) => functions.checkBatch(index(data.start), index(data.stop)),
