@@ -28,7 +28,16 @@ from typing import Any, Final
 from calculator import load_case, scheme_ids
 from calculator import simulate as simulate_case
 from calculator._amounts import format_yen
-from calculator._batch import MAX_BATCH_BYTES, Batch, FacilityInput, facilities_in, read_cases_bytes, with_category_ids
+from calculator._batch import (
+    MAX_BATCH_BYTES,
+    Batch,
+    CsvReading,
+    FacilityInput,
+    facilities_in,
+    looks_like_json,
+    read_cases_bytes,
+    with_category_ids,
+)
 from calculator._batch_summary import (
     SUMMARY_HEADINGS,
     CheckedFacility,
@@ -69,8 +78,10 @@ def open_file(path: str, name: str) -> str:
     view, which then checks and computes it a slice at a time (check_batch, batch_rows)."""
     data = Path(path).read_bytes()
     try:
-        if len(data) >= read_limit(name) and not name.lower().endswith(".csv"):
-            raise too_large(name)  # at once, unread (the reader names a CSV too large itself)
+        if name.lower().endswith(".csv") and not looks_like_json(data):
+            return _read_csv(CsvReading(data, name))
+        if len(data) >= read_limit(name):
+            raise too_large(name)  # at once, unread
         found = read_cases_bytes(data, name)
     except InputError as error:
         kind = "batch-refused" if _named_as_csv(path, name) else "refused"
@@ -190,6 +201,8 @@ def _message(kind: str, **fields: Any) -> str:
 # the page shows progress, and the form's own requests are answered between slices:
 #
 #   open_file(path, nm)       -> {"type": "batch-read", "count": n} | {"type": "batch-refused", "errors": [...]}
+#                                or, for a CSV of more than a few thousand rows, {"type": "batch-reading",
+#                                "rows": rows read so far}, and read_more() reads on (the same answers)
 #   check_batch(start, stop)  -> {"type": "batch-checking", "checked": stop, "count": n} until the last
 #                                slice, then {"type": "batch-opened", "count", "names", "headings"}
 #                                or {"type": "batch-refused", "errors": [...]} (every problem, in the
@@ -305,6 +318,31 @@ def batch_case(index: int) -> str:
     return _message("batch-case", fragment=base64.urlsafe_b64encode(data).decode("ascii").rstrip("="))
 
 
+# A CSV being read, a number of rows per message (read_more), so that no answer takes long.
+_reading: list[CsvReading] = []
+_ROWS_PER_MESSAGE: Final = 5_000
+
+
+def read_more() -> str:
+    """Read the next rows of the CSV being read: {"type": "batch-reading", "rows": rows read so far},
+    then, once it is all read, open_file's answer for the whole file."""
+    if not _reading:
+        return _message("batch-refused", errors=[FieldError("", "読み込み中の CSV がありません").to_dict()])
+    return _read_csv(_reading[0])
+
+
+def _read_csv(reading: CsvReading) -> str:
+    _forget_batch()
+    try:
+        reading.read(_ROWS_PER_MESSAGE)
+        if not reading.done:
+            _reading.append(reading)
+            return _message("batch-reading", rows=reading.rows)
+        return _read_batch(Batch(tuple(reading.facilities())))
+    except InputError as error:
+        return _message("batch-refused", errors=[e.to_dict() for e in error.errors])
+
+
 def _read_batch(batch: Batch) -> str:
     _forget_batch()
     _read[:] = batch.facilities
@@ -312,7 +350,7 @@ def _read_batch(batch: Batch) -> str:
 
 
 def _forget_batch() -> None:
-    for kept in (_opened_batch, _read, _problems):
+    for kept in (_opened_batch, _read, _problems, _reading):
         kept.clear()
     _csv_rows.clear()
 

@@ -149,6 +149,8 @@ SHIPPED_CSV = "\r\n".join(line for line in BATCH_CSV.splitlines() if "hoshizora"
 def open_sliced(path: Path, name: str, check: int = 1) -> dict[str, object]:
     """open_file, then check_batch a slice of `check` facilities at a time: the last answer."""
     answer = json.loads(_web.open_file(str(path), name))
+    while answer["type"] == "batch-reading":
+        answer = json.loads(_web.read_more())
     if answer["type"] != "batch-read":
         return dict(answer)
     start = 0
@@ -228,3 +230,14 @@ def test_a_toml_file_over_a_cases_limit_is_refused_unread_and_a_csv_or_json_may_
     path.write_text(json.dumps({"scheme": "yamaguchi-2022", "facilities": facilities}), encoding="utf-8")
     assert path.stat().st_size > MAX_CASE_BYTES
     assert json.loads(_web.open_file(str(path), "big.json")) == {"type": "batch-read", "count": 3000}
+
+
+def test_a_long_csv_is_read_a_few_thousand_rows_per_message_and_opens_as_the_cli_reads_it(tmp_path: Path) -> None:
+    rows = [f"事業所{n},yamaguchi-2022,care_software,{n + 1}0000" for n in range(600) for _ in range(10)]
+    path = tmp_path / "long.csv"
+    path.write_text("事業所名,制度,区分,金額\r\n" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+    first = json.loads(_web.open_file(str(path), "long.csv"))
+    assert first == {"type": "batch-reading", "rows": 5_000}
+    assert json.loads(_web.read_more()) == {"type": "batch-read", "count": 600}
+    opened = open_sliced(path, "long.csv", check=250)  # from the start again, as the page would
+    assert opened["type"] == "batch-opened" and opened["names"] == [f"事業所{n}" for n in range(600)]

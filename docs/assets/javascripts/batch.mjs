@@ -14,7 +14,7 @@
 // engine's (the CLI's `simulate` summary); this module adds only the view's own sentences.
 
 // Facilities per message: about a tenth of a second of the engine's work each on a phone.
-const CHECK_SLICE = 500;
+const CHECK_SLICE = 200;
 const COMPUTE_SLICE = 50;
 const ERRORS_SHOWN = 100;
 
@@ -118,6 +118,12 @@ export async function showBatch({ ask, answer, name, openFacility = openAsLink }
     }
   };
 
+  // A long CSV is read a few thousand rows per message.
+  while (answer.type === "batch-reading") {
+    say(`${name}を読んでいます…（${count(answer.rows)}行）`);
+    answer = await talk({ type: "batch-read-more" });
+    if (stopped(answer)) return false;
+  }
   if (answer.type === "batch-refused") return refuse(answer.errors);
   const total = answer.count;
 
@@ -137,14 +143,23 @@ export async function showBatch({ ask, answer, name, openFacility = openAsLink }
   const body = el("tbody");
   const head = el("thead", {}, el("tr", {}, ...headings.map((h) => el("th", { scope: "col", text: h }))));
   table.replaceChildren(el("table", {}, el("caption", { class: "visually-hidden", text: `${name}の事業所ごとの試算` }), head, body));
+  // Rows are added in batches that grow with the table (a quarter of what it shows, up to 1,000):
+  // each addition lays the whole table out again, so adding every slice as it comes would cost the
+  // page time in proportion to the square of the rows (minutes for 10,000); the cap keeps any one
+  // addition (one frame) short.
+  let waiting = document.createDocumentFragment();
+  let shown = 0;
   for (let start = 0; start < names.length; start += COMPUTE_SLICE) {
     say(`${count(names.length)}事業所を計算しています…（${count(start)} / ${count(names.length)}）`, start, names.length);
     const stop = Math.min(start + COMPUTE_SLICE, names.length);
     const reply = await talk({ type: "batch-rows", start, stop, today: today() });
     if (stopped(reply, (r) => r.rows.length !== stop - start)) return false;
-    const rows = document.createDocumentFragment();
-    reply.rows.forEach((row, k) => rows.append(tableRow(row, reply.start + k, headings, talk, openFacility)));
-    body.append(rows);
+    reply.rows.forEach((row, k) => waiting.append(tableRow(row, reply.start + k, headings, talk, openFacility)));
+    if (waiting.childNodes.length >= Math.max(COMPUTE_SLICE, Math.min(shown / 4, 1_000)) || stop === names.length) {
+      shown += waiting.childNodes.length;
+      body.append(waiting);
+      waiting = document.createDocumentFragment();
+    }
   }
   times.done = performance.now();
   view.dataset.state = "done";

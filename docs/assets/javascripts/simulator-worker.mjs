@@ -9,7 +9,8 @@
 //                                                         (calculator/_web.py read_limit)
 //                   {id, type: "open-link", fragment}     what follows "#case=" in a shared link
 //                   {id, type: "kit", case, answers, today}  the preparation kit (kit.mjs) of a case
-//                   {id, type: "batch-check", start, stop}   a file of many facilities (batch.mjs),
+//                   {id, type: "batch-read-more"}        a file of many facilities (batch.mjs),
+//                   {id, type: "batch-check", start, stop}
 //                   {id, type: "batch-rows", start, stop, today}  a slice per message (see below)
 //                   {id, type: "batch-csv"}
 //                   {id, type: "batch-case", index}
@@ -28,7 +29,8 @@
 // {type: "batch-read", count} (or {type: "batch-refused", errors}, the CLI's messages naming row and
 // column): the page shows it in the batch view (batch.mjs), never in the form. That view then asks,
 // one slice of facilities per message, so that no answer takes long, the page shows progress after
-// each, and the form's own requests are answered in between:
+// each, and the form's own requests are answered in between. A long CSV is read so too: "open-file"
+// answers {type: "batch-reading", rows} and each "batch-read-more" reads on, until "batch-read".
 //   "batch-check"  -> {type: "batch-checking", checked, count}, after the last slice
 //                     {type: "batch-opened", count, names, headings} or {type: "batch-refused", errors}
 //                     (one bad row and nothing is computed)
@@ -91,6 +93,7 @@ function functionsOf(pyodide) {
     openLink: (fragment) => web.open_link(fragment),
     kit: (text, answers, today) => web.kit(text, answers, today),
     readLimit: (name) => Number(web.read_limit(name)),
+    readMore: () => web.read_more(),
     checkBatch: (start, stop) => web.check_batch(start, stop),
     batchRows: (start, stop, today) => web.batch_rows(start, stop, today),
     batchCsv: () => web.batch_csv(),
@@ -268,6 +271,7 @@ const ANSWERS = {
     functions.openFile(await bytesOf(data.bytes, functions.readLimit(String(data.name))), String(data.name)),
   "open-link": (functions, data) => functions.openLink(String(data.fragment)),
   kit: (functions, data) => functions.kit(JSON.stringify(data.case), String(data.answers), String(data.today)),
+  "batch-read-more": (functions) => functions.readMore(),
   "batch-check": (functions, data) => functions.checkBatch(index(data.start), index(data.stop)),
   "batch-rows": (functions, data) => functions.batchRows(index(data.start), index(data.stop), String(data.today)),
   "batch-csv": (functions) => functions.batchCsv(),
