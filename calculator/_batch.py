@@ -145,7 +145,7 @@ def read_cases_file(path: Path | str) -> dict[str, Any] | Batch:
 def read_cases_bytes(data: bytes, name: str, *, where: str | None = None) -> dict[str, Any] | Batch:
     """The same from a file's bytes (at most MAX_BATCH_BYTES + 1 of them) and its name: what the CLI
     reads from a path and the simulator page from a file."""
-    if name.lower().endswith(".csv") and not _looks_like_json(data):
+    if name.lower().endswith(".csv") and not looks_like_json(data):
         return Batch(tuple(read_csv_bytes(data, name)))
     if len(data) > MAX_BATCH_BYTES:
         raise too_large(name)
@@ -228,25 +228,49 @@ def single(raw: Any) -> list[FacilityInput]:
 
 def read_csv_bytes(data: bytes, name: str = "CSV") -> list[FacilityInput]:
     """The facilities of a CSV file's bytes; InputError naming every bad row and column."""
-    if len(data) > MAX_BATCH_BYTES:
-        raise _too_large_for_a_batch(name)
-    records = csv.reader(io.StringIO(_decode(data), newline=""), dialect=_dialect(data))
-    reader: _CsvReader | None = None
-    number = 0
-    try:
-        for number, cells in enumerate(records, start=1):
-            if reader is None:
-                if not any(cell.strip() for cell in cells):
-                    break
-                reader = _CsvReader(_columns(cells))
-            else:
-                reader.row(number, cells)
-    except csv.Error:  # a quote left open, a NUL character, a cell over 128 KB
-        message = 'CSV として読めません（引用符 " の閉じ忘れ、文字として読めない符号、大きすぎるセルなど）'
-        raise InputError([FieldError(f"{number + 1}行目", message)]) from None
-    if reader is None:
-        raise InputError([FieldError("1行目", "見出しの行がありません（事業所名、制度、区分、金額…）")])
-    return reader.facilities()
+    reading = CsvReading(data, name)
+    reading.read()
+    return reading.facilities()
+
+
+class CsvReading:
+    """A CSV file read a number of rows at a time: the simulator's worker reads a large one in
+    several messages, so that the page hears from it between them (read_csv_bytes reads all)."""
+
+    def __init__(self, data: bytes, name: str = "CSV") -> None:
+        if len(data) > MAX_BATCH_BYTES:
+            raise _too_large_for_a_batch(name)
+        records = csv.reader(io.StringIO(_decode(data), newline=""), dialect=_dialect(data))
+        self._records = enumerate(records, start=1)
+        self._reader: _CsvReader | None = None
+        self.rows = 0  # rows read so far
+        self.done = False
+
+    def read(self, rows: int | None = None) -> None:
+        """Read `rows` more rows (all that are left if None); InputError if the file is not CSV."""
+        taken = 0
+        try:
+            for number, cells in self._records:
+                self.rows = number
+                if self._reader is None:
+                    if not any(cell.strip() for cell in cells):
+                        break
+                    self._reader = _CsvReader(_columns(cells))
+                else:
+                    self._reader.row(number, cells)
+                taken += 1
+                if rows is not None and taken >= rows:
+                    return
+        except csv.Error:  # a quote left open, a NUL character, a cell over 128 KB
+            message = 'CSV として読めません（引用符 " の閉じ忘れ、文字として読めない符号、大きすぎるセルなど）'
+            raise InputError([FieldError(f"{self.rows + 1}行目", message)]) from None
+        self.done = True
+
+    def facilities(self) -> list[FacilityInput]:
+        """The facilities of the rows read (the whole file once `done`)."""
+        if self._reader is None:
+            raise InputError([FieldError("1行目", "見出しの行がありません（事業所名、制度、区分、金額…）")])
+        return self._reader.facilities()
 
 
 def _decode(data: bytes) -> str:
@@ -444,7 +468,7 @@ def _plain(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def _looks_like_json(data: bytes) -> bool:
+def looks_like_json(data: bytes) -> bool:
     """A JSON case file that happens to be named .csv is read as it always was."""
     return data.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"{"
 

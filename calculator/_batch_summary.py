@@ -74,18 +74,33 @@ def check_all(facilities: Sequence[FacilityInput], scheme_file: Scheme | None = 
     errors: list[tuple[int, FieldError]] = []
     checked: list[CheckedFacility] = []
     for n, facility in enumerate(facilities, start=1):
-        errors.extend(facility.problems)
-        try:
-            scheme_id = scheme_id_of(facility.raw)
-            scheme = scheme_file if scheme_file is not None and scheme_file.id == scheme_id else get_scheme(scheme_id)
-            case = parse_case(with_category_ids(facility.raw, scheme) if facility.titles else facility.raw, scheme)
-        except InputError as error:
-            errors.extend(facility.error(e) for e in error.errors)
-            continue
-        checked.append(CheckedFacility(case.facility_name or facility.name or f"事業所{n}", case, scheme))
+        found, problems = check_facility(n, facility, scheme_file)
+        errors.extend(problems)
+        if found is not None:
+            checked.append(found)
     if errors:
-        raise InputError([e for _, e in sorted(errors, key=lambda e: e[0])])
+        raise InputError(ordered(errors))
     return checked
+
+
+def check_facility(
+    n: int, facility: FacilityInput, scheme_file: Scheme | None = None
+) -> tuple[CheckedFacility | None, list[tuple[int, FieldError]]]:
+    """The `n`th facility (from 1) checked, and its problems each with its place in the file's order
+    (the simulator's worker checks a large file a slice at a time, and orders them all at the end)."""
+    problems = list(facility.problems)
+    try:
+        scheme_id = scheme_id_of(facility.raw)
+        scheme = scheme_file if scheme_file is not None and scheme_file.id == scheme_id else get_scheme(scheme_id)
+        case = parse_case(with_category_ids(facility.raw, scheme) if facility.titles else facility.raw, scheme)
+    except InputError as error:
+        return None, problems + [facility.error(e) for e in error.errors]
+    return CheckedFacility(case.facility_name or facility.name or f"事業所{n}", case, scheme), problems
+
+
+def ordered(errors: Sequence[tuple[int, FieldError]]) -> list[FieldError]:
+    """The problems of a file in the file's order (a CSV's rows, a case file's facilities)."""
+    return [e for _, e in sorted(errors, key=lambda e: e[0])]
 
 
 def amount_words(result: Result) -> str:
@@ -99,21 +114,26 @@ def window_words(scheme: Scheme, today: datetime.date) -> str:
     return status(scheme, today)[1].split("。", 1)[0]
 
 
+# The summary table's columns, as the CLI prints it (summary_text) and the simulator page shows it.
+SUMMARY_HEADINGS: Final = ("事業所名", "制度", "補助額", "判定", "受付の状況", "注意")
+
+
+def summary_cells(r: FacilityResult, today: datetime.date) -> tuple[str, ...]:
+    """A facility's cells of the summary table (SUMMARY_HEADINGS' columns)."""
+    return (
+        " ".join(r.name.split()),  # a name with a line break (a quoted CSV cell) stays on its line
+        r.scheme.id,
+        amount_words(r.result),
+        ELIGIBLE_WORDS[r.result.eligible],
+        window_words(r.scheme, today),
+        f"{len(r.result.caveats)}件",
+    )
+
+
 def summary_text(results: Sequence[FacilityResult], today: datetime.date) -> str:
     """The summary table the CLI prints: a line per facility, the total, and each scheme's window."""
-    header = ("", "事業所名", "制度", "補助額", "判定", "受付の状況", "注意")
-    rows = [header] + [
-        (
-            f"{n}.",
-            " ".join(r.name.split()),  # a name with a line break (a quoted CSV cell) stays on its line
-            r.scheme.id,
-            amount_words(r.result),
-            ELIGIBLE_WORDS[r.result.eligible],
-            window_words(r.scheme, today),
-            f"{len(r.result.caveats)}件",
-        )
-        for n, r in enumerate(results, start=1)
-    ]
+    header = ("", *SUMMARY_HEADINGS)
+    rows = [header] + [(f"{n}.", *summary_cells(r, today)) for n, r in enumerate(results, start=1)]
     widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
     lines = [f"{len(results)}事業所の試算（受付の状況は{date_words(today)}の時点）", ""]
     lines += ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
@@ -129,44 +149,53 @@ def summary_text(results: Sequence[FacilityResult], today: datetime.date) -> str
     return "\n".join(lines)
 
 
+# The columns of the summary CSV (the CLI's --csv, and the simulator page's download).
+SUMMARY_CSV_HEADER: Final = (
+    "事業所名",
+    "制度",
+    "補助額（円）",
+    "補助額の下限（円）",
+    "補助額の上限（円）",
+    "補助対象経費（円）",
+    "経費の総額（円）",
+    "自己負担額（円）",
+    "判定",
+    "受付の状況",
+    "注意の数",
+    "注意",
+)
+
+
 def summary_csv(results: Sequence[FacilityResult], today: datetime.date) -> bytes:
     """The summary as a CSV that Excel opens as it is in Japanese: UTF-8 with a BOM, CRLF lines."""
+    return csv_bytes([summary_csv_row(r, today) for r in results])
+
+
+def summary_csv_row(r: FacilityResult, today: datetime.date) -> tuple[str | int, ...]:
+    """A facility's line of the summary CSV (SUMMARY_CSV_HEADER's columns)."""
+    low, high = r.result.subsidy_range_yen
+    return (
+        _as_text(r.name),
+        r.scheme.id,
+        r.result.subsidy_yen,
+        low,
+        high,
+        r.result.eligible_expense_yen,
+        r.result.total_cost_yen,
+        r.result.self_pay_yen,
+        ELIGIBLE_WORDS[r.result.eligible],
+        window_words(r.scheme, today),
+        len(r.result.caveats),
+        "、".join(c.title for c in r.result.caveats),
+    )
+
+
+def csv_bytes(rows: Sequence[Sequence[str | int]]) -> bytes:
+    """The summary CSV of these lines (summary_csv_row's), under SUMMARY_CSV_HEADER."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, dialect=csv.excel, lineterminator="\r\n")
-    writer.writerow(
-        (
-            "事業所名",
-            "制度",
-            "補助額（円）",
-            "補助額の下限（円）",
-            "補助額の上限（円）",
-            "補助対象経費（円）",
-            "経費の総額（円）",
-            "自己負担額（円）",
-            "判定",
-            "受付の状況",
-            "注意の数",
-            "注意",
-        )
-    )
-    for r in results:
-        low, high = r.result.subsidy_range_yen
-        writer.writerow(
-            (
-                _as_text(r.name),
-                r.scheme.id,
-                r.result.subsidy_yen,
-                low,
-                high,
-                r.result.eligible_expense_yen,
-                r.result.total_cost_yen,
-                r.result.self_pay_yen,
-                ELIGIBLE_WORDS[r.result.eligible],
-                window_words(r.scheme, today),
-                len(r.result.caveats),
-                "、".join(c.title for c in r.result.caveats),
-            )
-        )
+    writer.writerow(SUMMARY_CSV_HEADER)
+    writer.writerows(rows)
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 

@@ -9,7 +9,8 @@ problem differently.
 Messages (plain JSON, ``type`` first):
   simulate(text)       -> {"type": "result", "result": ...} | {"type": "invalid", "errors": [...]}
   open_file(path, nm)  -> {"type": "opened", "case": {...}} | {"type": "refused", "errors": [...]}
-  open_link(fragment)  -> the same as open_file
+                          | a file of many facilities: {"type": "batch-read", ...} (see the batch section)
+  open_link(fragment)  -> {"type": "opened", ...} | {"type": "refused", ...}
 """
 
 from __future__ import annotations
@@ -26,8 +27,27 @@ from typing import Any, Final
 
 from calculator import get_scheme, load_case, scheme_ids
 from calculator import simulate as simulate_case
-from calculator._batch import facilities_in, read_cases_bytes
-from calculator._batch_summary import CheckedFacility, check_all
+from calculator._amounts import format_yen
+from calculator._batch import (
+    MAX_BATCH_BYTES,
+    Batch,
+    CsvReading,
+    FacilityInput,
+    facilities_in,
+    looks_like_json,
+    read_cases_bytes,
+    with_category_ids,
+)
+from calculator._batch_summary import (
+    SUMMARY_HEADINGS,
+    CheckedFacility,
+    check_all,
+    check_facility,
+    csv_bytes,
+    ordered,
+    summary_cells,
+    summary_csv_row,
+)
 from calculator._case import MAX_CASE_BYTES, read_case_bytes, too_large
 from calculator._errors import FieldError, InputError
 
@@ -57,8 +77,34 @@ def simulate(text: str) -> str:
 
 def open_file(path: str, name: str) -> str:
     """A case file the page opened (its bytes copied to `path` in the worker's file system; at most
-    MAX_CASE_BYTES + 1 of them), read as the CLI reads a file called `name`."""
-    return _opened(lambda: read_case_bytes(Path(path).read_bytes(), name))
+    read_limit(name) of them), read as the CLI reads a file called `name`: a single case for the
+    form, or a file of many facilities (a CSV, or a case file with ``facilities``) for the batch
+    view, which then checks and computes it a slice at a time (check_batch, batch_rows)."""
+    data = Path(path).read_bytes()
+    try:
+        if name.lower().endswith(".csv") and not looks_like_json(data):
+            return _read_csv(CsvReading(data, name))
+        if len(data) >= read_limit(name):
+            raise too_large(name)  # at once, unread
+        found = read_cases_bytes(data, name)
+    except InputError as error:
+        kind = "batch-refused" if _named_as_csv(path, name) else "refused"
+        return _message(kind, errors=[e.to_dict() for e in error.errors])
+    if isinstance(found, Batch):
+        return _read_batch(found)
+    single: dict[str, Any] = found
+    return _opened(lambda: single)
+
+
+def read_limit(name: str) -> int:
+    """How many bytes of a file called `name` the worker hands open_file: one more than the reader
+    takes, so that a larger file is refused with the CLI's message and never read whole.
+
+    A CSV or JSON file may hold many facilities, up to MAX_BATCH_BYTES (their readers are the
+    standard library's C code). A TOML file is read up to a single case's MAX_CASE_BYTES, as the page
+    always did: TOML is parsed in Python, and a TOML file of tens of MB would keep the worker busy
+    beyond the page's patience (its watchdog restarts a worker silent for seconds)."""
+    return (MAX_CASE_BYTES if name.lower().endswith(".toml") else MAX_BATCH_BYTES) + 1
 
 
 def open_link(fragment: str) -> str:
@@ -84,6 +130,18 @@ def self_check() -> None:
     open_file("/tmp/self-check.toml", "self-check.toml")
     for scheme_id in scheme_ids():
         simulate(json.dumps({"scheme": scheme_id, "items": []}))
+    # A file of many facilities, through every step the batch view takes (then forgotten).
+    Path("/tmp/self-check.csv").write_bytes("事業所名,制度,区分,金額\r\nA,x,介護ソフト,1\r\n".encode("cp932"))
+    open_file("/tmp/self-check.csv", "self-check.csv")
+    check_batch(0, 1)
+    rows = "".join(f"{n},{scheme_id},10\n" for n, scheme_id in enumerate(scheme_ids()))
+    Path("/tmp/self-check.csv").write_text(f"事業所名,制度,職員数\n{rows}", encoding="utf-8")
+    open_file("/tmp/self-check.csv", "self-check.csv")
+    check_batch(0, len(_read))
+    batch_rows(0, 1, datetime.date.today().isoformat())
+    batch_csv()
+    batch_case(0)
+    _forget_batch()
 
 
 def _opened(read: Callable[[], dict[str, Any]]) -> str:
@@ -150,7 +208,26 @@ def _message(kind: str, **fields: Any) -> str:
 #   open_batch(path, nm)      -> {"type": "batch-opened", "count": n, "names": [...]} | {"type": "invalid", ...}
 #   batch_results(start, stop) -> {"type": "batch-results", "start": start, "results": [...]}
 #
-# The file's bytes are copied to `path` in the worker's file system (at most MAX_BATCH_BYTES + 1 of
+# The simulator page's batch view (docs/assets/javascripts/batch.mjs) goes a slice at a time, each a
+# message of its own, so that no answer takes long (the page restarts a worker silent for seconds),
+# the page shows progress, and the form's own requests are answered between slices:
+#
+#   open_file(path, nm)       -> {"type": "batch-read", "count": n} | {"type": "batch-refused", "errors": [...]}
+#                                or, for a CSV of more than a few thousand rows, {"type": "batch-reading",
+#                                "rows": rows read so far}, and read_more() reads on (the same answers)
+#   check_batch(start, stop)  -> {"type": "batch-checking", "checked": stop, "count": n} until the last
+#                                slice, then {"type": "batch-opened", "count", "names", "headings"}
+#                                or {"type": "batch-refused", "errors": [...]} (every problem, in the
+#                                file's order; none is computed)
+#   batch_rows(start, stop, today) -> {"type": "batch-rows", "start": start, "rows": [{"cells": [...],
+#                                "subsidy_yen", "self_pay_yen", "eligible", "caveats"}, ...]}
+#                                cells: the summary table's (the CLI's), under "headings"
+#   batch_csv()               -> {"type": "batch-csv", "text", "count"}  the CLI's --csv of the rows
+#                                computed (count: how many)
+#   batch_case(index)         -> {"type": "batch-case", "fragment": ...}  the facility's case as a
+#                                "#case=" link's fragment: the page opens it in the form as a link
+#
+# The file's bytes are copied to `path` in the worker's file system (at most read_limit(name) of
 # them), as for open_file: bytes, not text, since a CSV may be CP932, which the page cannot decode as
 # UTF-8 text. Each result is the CLI's `--json` entry: the single case's result, with the facility's
 # name and the scheme's window on the reader's day. open_batch checks every facility (none is
@@ -158,8 +235,16 @@ def _message(kind: str, **fields: Any) -> str:
 # post progress between slices of a large file.
 
 # The facilities of the file opened last, checked and waiting to be computed (the worker's own
-# state: one file at a time, replaced by the next open_batch).
+# state: one file at a time, replaced by the next file opened).
 _opened_batch: list[CheckedFacility] = []
+# The same file as read, before and while it is checked, and the problems found so far.
+_read: list[FacilityInput] = []
+_problems: list[tuple[int, FieldError]] = []
+# Its lines of the summary CSV, computed so far (the page's download; small, unlike the results).
+_csv_rows: dict[int, tuple[str | int, ...]] = {}
+# The page's table: the summary's columns, and the self-pay after the amount.
+_SELF_PAY: Final = "自己負担額"
+PAGE_HEADINGS: Final = (*SUMMARY_HEADINGS[:3], _SELF_PAY, *SUMMARY_HEADINGS[3:])
 
 
 def simulate_batch(path: str, name: str) -> str:
@@ -174,12 +259,13 @@ def simulate_batch(path: str, name: str) -> str:
 
 def open_batch(path: str, name: str) -> str:
     """Read and check every facility of the file; compute none yet."""
+    _forget_batch()
     try:
         checked = _check_batch(path, name)
     except InputError as error:
-        _opened_batch.clear()
         return _message("invalid", errors=[e.to_dict() for e in error.errors])
     _opened_batch[:] = checked
+    _read[:] = facilities_in(read_cases_bytes(Path(path).read_bytes(), name))
     return _message("batch-opened", count=len(checked), names=[facility.name for facility in checked])
 
 
@@ -188,6 +274,107 @@ def batch_results(start: int, stop: int) -> str:
     today = datetime.date.today()
     results = [facility.compute().to_dict(today) for facility in _opened_batch[start:stop]]
     return _message("batch-results", start=start, results=results)
+
+
+def check_batch(start: int, stop: int) -> str:
+    """Check the read file's facilities start..stop-1; after the last, the file's verdict."""
+    for n in range(start, min(stop, len(_read))):
+        found, problems = check_facility(n + 1, _read[n])
+        _problems.extend(problems)
+        if found is not None:
+            _opened_batch.append(found)
+    if stop < len(_read):
+        return _message("batch-checking", checked=stop, count=len(_read))
+    if _problems:
+        errors = ordered(_problems)
+        _forget_batch()
+        return _message("batch-refused", errors=[e.to_dict() for e in errors])
+    names = [facility.name for facility in _opened_batch]
+    return _message("batch-opened", count=len(names), names=names, headings=PAGE_HEADINGS)
+
+
+def batch_rows(start: int, stop: int, today: str) -> str:
+    """The table's rows of the checked file's facilities start..stop-1 on `today` (the reader's own
+    day, ISO: the window's status is for the day they read it)."""
+    day = datetime.date.fromisoformat(today)
+    rows = []
+    for n, facility in enumerate(_opened_batch[start:stop], start=start):
+        done = facility.compute()
+        cells = summary_cells(done, day)
+        _csv_rows[n] = summary_csv_row(done, day)
+        rows.append(
+            {
+                "cells": [*cells[:3], format_yen(done.result.self_pay_yen), *cells[3:]],
+                "subsidy_yen": done.result.subsidy_yen,
+                "self_pay_yen": done.result.self_pay_yen,
+                "eligible": done.result.eligible,
+                "caveats": len(done.result.caveats),
+            }
+        )
+    return _message("batch-rows", start=start, rows=rows)
+
+
+def batch_csv() -> str:
+    """The summary CSV (the CLI's --csv) of the rows computed, in the file's order: text that starts
+    with a BOM and ends lines with CRLF, which the page saves as it is."""
+    text = csv_bytes([_csv_rows[n] for n in sorted(_csv_rows)]).decode("utf-8")
+    return _message("batch-csv", text=text, count=len(_csv_rows))
+
+
+def batch_case(index: int) -> str:
+    """The checked file's facility `index` as a single case (the shared keys it inherits included,
+    a CSV's category names as the scheme's ids), as the fragment of a ``#case=`` link."""
+    facility = _read[index]
+    raw = with_category_ids(facility.raw, _opened_batch[index].scheme) if facility.titles else facility.raw
+    data = json.dumps(raw, ensure_ascii=False, default=str).encode("utf-8")
+    return _message("batch-case", fragment=base64.urlsafe_b64encode(data).decode("ascii").rstrip("="))
+
+
+# A CSV being read, a number of rows per message (read_more), so that no answer takes long.
+_reading: list[CsvReading] = []
+_ROWS_PER_MESSAGE: Final = 5_000
+
+
+def read_more() -> str:
+    """Read the next rows of the CSV being read: {"type": "batch-reading", "rows": rows read so far},
+    then, once it is all read, open_file's answer for the whole file."""
+    if not _reading:
+        return _message("batch-refused", errors=[FieldError("", "読み込み中の CSV がありません").to_dict()])
+    return _read_csv(_reading[0])
+
+
+def _read_csv(reading: CsvReading) -> str:
+    _forget_batch()
+    try:
+        reading.read(_ROWS_PER_MESSAGE)
+        if not reading.done:
+            _reading.append(reading)
+            return _message("batch-reading", rows=reading.rows)
+        return _read_batch(Batch(tuple(reading.facilities())))
+    except InputError as error:
+        return _message("batch-refused", errors=[e.to_dict() for e in error.errors])
+
+
+def _read_batch(batch: Batch) -> str:
+    _forget_batch()
+    _read[:] = batch.facilities
+    return _message("batch-read", count=len(_read))
+
+
+def _forget_batch() -> None:
+    for kept in (_opened_batch, _read, _problems, _reading):
+        kept.clear()
+    _csv_rows.clear()
+
+
+def _named_as_csv(path: str, name: str) -> bool:
+    """Whether the reader took the file for a CSV (calculator/_batch.py), so its problems are the
+    batch view's to show, not the form's."""
+    if not name.lower().endswith(".csv"):
+        return False
+    with Path(path).open("rb") as file:
+        head = file.read(64)
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] != b"{"
 
 
 def _check_batch(path: str, name: str) -> list[CheckedFacility]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 import re
 from pathlib import Path
@@ -12,6 +13,8 @@ import pytest
 
 import calculator
 from calculator import _web
+from calculator._batch import facilities_in, read_cases_file
+from calculator._batch_summary import check_all, simulate_all, summary_cells, summary_csv
 
 CASE = {
     "scheme": "ibaraki-2023",
@@ -175,3 +178,107 @@ def test_the_capacity_opens_to_its_box_only_where_the_form_has_one(monkeypatch: 
     monkeypatch.setattr(_web, "get_scheme", lambda _: invented)
     assert _web._fixable_in_the_form("capacity", {"scheme": invented.id, **typed})
     assert _web._fixable_in_the_form("capacity", {"scheme": invented.id, "items": []})  # missing: an empty box
+
+
+# The batch view's slices (batch.mjs): the file opened through open_file, checked and computed a
+# slice at a time, gives what the CLI gives at once.
+
+BATCH_CSV = (Path(__file__).resolve().parent / "batch" / "facilities.csv").read_text(encoding="utf-8")
+SHIPPED_CSV = "\r\n".join(line for line in BATCH_CSV.splitlines() if "hoshizora" not in line) + "\r\n"
+
+
+def open_sliced(path: Path, name: str, check: int = 1) -> dict[str, object]:
+    """open_file, then check_batch a slice of `check` facilities at a time: the last answer."""
+    answer = json.loads(_web.open_file(str(path), name))
+    while answer["type"] == "batch-reading":
+        answer = json.loads(_web.read_more())
+    if answer["type"] != "batch-read":
+        return dict(answer)
+    start = 0
+    while answer["type"] in ("batch-read", "batch-checking"):
+        answer = json.loads(_web.check_batch(start, start + check))
+        start += check
+    return dict(answer)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "kind"),
+    [
+        ("一覧.csv", SHIPPED_CSV, "batch-opened"),
+        (
+            "法人.json",
+            json.dumps({"scheme": "yamaguchi-2022", "facilities": [{"items": []}, {"items": []}]}),
+            "batch-opened",
+        ),
+        ("case.json", json.dumps({"scheme": "yamaguchi-2022", "items": []}), "opened"),
+        ("case.csv", json.dumps({"scheme": "yamaguchi-2022", "items": []}), "opened"),  # JSON named .csv, as ever
+        ("一覧.csv", "事業所名,制度,色\r\nA,yamaguchi-2022,赤\r\n", "batch-refused"),
+        ("case.json", '{"scheme": ', "refused"),
+    ],
+)
+def test_a_file_opens_into_the_form_or_the_batch_view_by_what_it_holds(
+    tmp_path: Path, name: str, text: str, kind: str
+) -> None:
+    path = tmp_path / "upload"
+    path.write_text(text, encoding="utf-8")
+    assert open_sliced(path, name)["type"] == kind
+
+
+def test_a_file_checked_a_slice_at_a_time_names_every_problem_in_the_clis_order(tmp_path: Path) -> None:
+    lines = SHIPPED_CSV.splitlines()
+    bad = [lines[0], lines[1].replace("1,200,000", "たくさん"), *lines[2:], lines[3].replace("care_software", "x")]
+    path = tmp_path / "bad.csv"
+    path.write_text("\r\n".join(bad) + "\r\n", encoding="utf-8")
+    answer = open_sliced(path, "bad.csv", check=1)
+    with pytest.raises(calculator.InputError) as at_once:
+        check_all(facilities_in(read_cases_file(path)))
+    assert answer == {"type": "batch-refused", "errors": [e.to_dict() for e in at_once.value.errors]}
+    assert [e.field for e in at_once.value.errors] == ["2行目の「金額」", f"{len(bad)}行目の「区分」"]
+    assert json.loads(_web.batch_rows(0, 10, "2026-11-30"))["rows"] == []  # nothing is left to compute
+
+
+def test_the_tables_rows_and_csv_are_the_clis_and_a_row_opens_as_a_link(tmp_path: Path) -> None:
+    path = tmp_path / "facilities.csv"
+    path.write_bytes(SHIPPED_CSV.encode("cp932"))
+    opened = open_sliced(path, path.name, check=1)
+    assert opened["type"] == "batch-opened" and opened["count"] == 2
+    assert opened["headings"] == ["事業所名", "制度", "補助額", "自己負担額", "判定", "受付の状況", "注意"]
+    today = datetime.date(2026, 11, 30)
+    rows = [row for n in (0, 1) for row in json.loads(_web.batch_rows(n, n + 1, today.isoformat()))["rows"]]
+    results = simulate_all(facilities_in(read_cases_file(path)))
+    assert [r["cells"] for r in rows] == [
+        [*summary_cells(r, today)[:3], f"{r.result.self_pay_yen:,}円", *summary_cells(r, today)[3:]] for r in results
+    ]
+    assert [r["subsidy_yen"] for r in rows] == [r.result.subsidy_yen for r in results]
+    assert json.loads(_web.batch_csv())["text"].encode("utf-8") == summary_csv(results, today)
+    for n, result in enumerate(results):
+        fragment = json.loads(_web.batch_case(n))["fragment"]
+        case = json.loads(_web.open_link(fragment))
+        assert case["type"] == "opened"
+        assert calculator.simulate(case["case"]).to_dict() == result.result.to_dict()
+
+
+def test_a_toml_file_over_a_cases_limit_is_refused_unread_and_a_csv_or_json_may_be_larger(tmp_path: Path) -> None:
+    from calculator._case import MAX_CASE_BYTES
+
+    assert _web.read_limit("a.toml") == MAX_CASE_BYTES + 1
+    assert _web.read_limit("a.csv") == _web.read_limit("a.JSON") > 20 * MAX_CASE_BYTES
+    path = tmp_path / "upload"
+    path.write_bytes(b'scheme = "yamaguchi-2022"\nnote = """' + b"x" * MAX_CASE_BYTES)  # not even TOML
+    refused = json.loads(_web.open_file(str(path), "big.toml"))
+    assert refused["type"] == "refused" and "大きすぎます" in refused["errors"][0]["message"]
+    facilities = [{"facility_name": f"事業所{n}", "note": "x" * 1000, "items": []} for n in range(3000)]
+    path.write_text(json.dumps({"scheme": "yamaguchi-2022", "facilities": facilities}), encoding="utf-8")
+    assert path.stat().st_size > MAX_CASE_BYTES
+    assert json.loads(_web.open_file(str(path), "big.json")) == {"type": "batch-read", "count": 3000}
+
+
+def test_a_long_csv_is_read_a_few_thousand_rows_per_message_and_opens_as_the_cli_reads_it(tmp_path: Path) -> None:
+    rows = [f"事業所{n},yamaguchi-2022,care_software,{n + 1}0000" for n in range(600) for _ in range(10)]
+    path = tmp_path / "long.csv"
+    path.write_text("事業所名,制度,区分,金額\r\n" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+    first = json.loads(_web.open_file(str(path), "long.csv"))
+    assert first == {"type": "batch-reading", "rows": 5_000}
+    assert json.loads(_web.read_more()) == {"type": "batch-read", "count": 600}
+    opened = open_sliced(path, "long.csv", check=250)  # from the start again, as the page would
+    assert opened["type"] == "batch-opened" and opened["names"] == [f"事業所{n}" for n in range(600)]

@@ -3,9 +3,17 @@
 //
 // Protocol (small and typed):
 //   page -> worker  {id, type: "simulate", case}          case: the case-file object (public format)
-//                   {id, type: "open-file", name, bytes}  a file the user opened (at most max bytes + 1)
+//                   {id, type: "open-file", name, bytes}  a file the user opened: its bytes (at most
+//                                                         max bytes + 1), or the File itself, of which
+//                                                         this worker reads what the engine would
+//                                                         (calculator/_web.py read_limit)
 //                   {id, type: "open-link", fragment}     what follows "#case=" in a shared link
 //                   {id, type: "kit", case, answers, today}  the preparation kit (kit.mjs) of a case
+//                   {id, type: "batch-read-more"}        a file of many facilities (batch.mjs),
+//                   {id, type: "batch-check", start, stop}
+//                   {id, type: "batch-rows", start, stop, today}  a slice per message (see below)
+//                   {id, type: "batch-csv"}
+//                   {id, type: "batch-case", index}
 //   worker -> page  {type: "progress", stage, text, loaded, total, bytes}
 //                                                         one bar for the whole start: loaded of
 //                                                         total (0: not known yet); text: its words
@@ -19,6 +27,20 @@
 //                   {id, type: "refused", errors}         the CLI's messages; the form stays as it was
 //                   {id, type: "failed", message}         anything else (a bug): the page offers a retry
 //                   {id, type: "kit", kit, files}         the kit and its files (calculator/_web.py kit)
+//
+// A file of many facilities (a CSV, or a case file with `facilities`) answers "open-file" with
+// {type: "batch-read", count} (or {type: "batch-refused", errors}, the CLI's messages naming row and
+// column): the page shows it in the batch view (batch.mjs), never in the form. That view then asks,
+// one slice of facilities per message, so that no answer takes long, the page shows progress after
+// each, and the form's own requests are answered in between. A long CSV is read so too: "open-file"
+// answers {type: "batch-reading", rows} and each "batch-read-more" reads on, until "batch-read".
+//   "batch-check"  -> {type: "batch-checking", checked, count}, after the last slice
+//                     {type: "batch-opened", count, names, headings} or {type: "batch-refused", errors}
+//                     (one bad row and nothing is computed)
+//   "batch-rows"   -> {type: "batch-rows", start, rows: [{cells, subsidy_yen, self_pay_yen, eligible, caveats}]}
+//   "batch-csv"    -> {type: "batch-csv", text, count}     the CLI's --csv of the table (BOM, CRLF)
+//   "batch-case"   -> {type: "batch-case", fragment}       the facility's case as a "#case=" fragment
+// (calculator/_web.py documents each.)
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const here = new URL(".", import.meta.url);
@@ -129,6 +151,12 @@ function functionsOf(pyodide) {
     },
     openLink: (fragment) => web.open_link(fragment),
     kit: (text, answers, today) => web.kit(text, answers, today),
+    readLimit: (name) => Number(web.read_limit(name)),
+    readMore: () => web.read_more(),
+    checkBatch: (start, stop) => web.check_batch(start, stop),
+    batchRows: (start, stop, today) => web.batch_rows(start, stop, today),
+    batchCsv: () => web.batch_csv(),
+    batchCase: (index) => web.batch_case(index),
   };
 }
 
@@ -300,11 +328,27 @@ const engine = boot().then(
   },
 );
 
+// A file's bytes: as the page read them, or read here from the File it passed (no more than the
+// engine reads of a file of that name and one byte, so that it names a larger one, never read whole).
+async function bytesOf(given, limit) {
+  if (given instanceof Blob) return new Uint8Array(await given.slice(0, limit).arrayBuffer());
+  return new Uint8Array(given);
+}
+
+// Slice bounds from the page: whole numbers, or nothing is done.
+const index = (value) => Math.max(0, Math.trunc(Number(value)) || 0);
+
 const ANSWERS = {
   simulate: (functions, data) => functions.simulate(JSON.stringify(data.case)),
-  "open-file": (functions, data) => functions.openFile(new Uint8Array(data.bytes), String(data.name)),
+  "open-file": async (functions, data) =>
+    functions.openFile(await bytesOf(data.bytes, functions.readLimit(String(data.name))), String(data.name)),
   "open-link": (functions, data) => functions.openLink(String(data.fragment)),
   kit: (functions, data) => functions.kit(JSON.stringify(data.case), String(data.answers), String(data.today)),
+  "batch-read-more": (functions) => functions.readMore(),
+  "batch-check": (functions, data) => functions.checkBatch(index(data.start), index(data.stop)),
+  "batch-rows": (functions, data) => functions.batchRows(index(data.start), index(data.stop), String(data.today)),
+  "batch-csv": (functions) => functions.batchCsv(),
+  "batch-case": (functions, data) => functions.batchCase(index(data.index)),
 };
 
 self.onmessage = async (event) => {
@@ -317,7 +361,7 @@ self.onmessage = async (event) => {
     return; // boot-failed was posted; the page restarts the worker
   }
   try {
-    postMessage({ id, ...JSON.parse(ANSWERS[type](functions, event.data)) });
+    postMessage({ id, ...JSON.parse(await ANSWERS[type](functions, event.data)) });
   } catch (error) {
     postMessage({ id, type: "failed", message: String(error && error.message ? error.message : error).slice(0, 300) });
   }

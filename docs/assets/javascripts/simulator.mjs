@@ -10,6 +10,7 @@ import { offerShareSheet, readDraft, saveCase, saveDraft, shareLink, tell, DRAFT
 import { amountWords, renderOthers, renderResult, showAmount, showErrors, showSummary } from "./simulator/result.mjs";
 import { showSheet } from "./simulator/sheet.mjs";
 import { $, assets, escapeHtml, linksInNewTab, schemeInfo, site, STATUS_WORDS } from "./simulator/page.mjs";
+import { showBatch } from "./batch.mjs";
 
 const form = $("sim-form");
 const schemeSelect = $("sim-scheme");
@@ -96,6 +97,10 @@ async function openCase(message, name) {
     tell(`${name}を読み込めませんでした（計算エンジンが止まりました）。準備ができてから、もう一度お試しください。`);
     return false;
   }
+  if (answer.type.startsWith("batch-")) {
+    tell(`${name}は複数の事業所のファイルです。事業所ごとの表に示します。`);
+    return showBatch({ ask, answer, name });
+  }
   if (answer.type === "opened") {
     // The amount of the case before is no longer the answer: none is shown until this one's is,
     // and an answer still on its way for the case before is dropped.
@@ -118,10 +123,10 @@ async function openCase(message, name) {
 }
 
 async function loadCase(file) {
-  // No more than the engine would read: a larger file is refused by it, with the CLI's message.
-  const bytes = await file.slice(0, site.formData.max_case_bytes + 1).arrayBuffer();
+  // The File itself: the worker reads no more than the engine would (a file of many facilities may
+  // be larger than a case), and a larger one is refused by it, with the CLI's message.
   tell(`「${file.name}」を読んでいます…`);
-  await openCase({ type: "open-file", name: file.name, bytes }, `「${file.name}」`);
+  await openCase({ type: "open-file", name: file.name, bytes: file }, `「${file.name}」`);
 }
 
 async function main() {
