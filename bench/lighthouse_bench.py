@@ -224,6 +224,7 @@ def main() -> None:
         baseline_pages = (args.baseline_pages or "").split(",")
         bases = {name: stack.enter_context(serve(site, pages_like=True)) for name, site in sites.items()}
         results: dict[str, dict[str, list[dict[str, float]]]] = {n: collections.defaultdict(list) for n in sites}
+        loads: list[float] = []  # the machine's 1-minute load average after each run
         for run in range(args.runs):
             for page in pages:
                 for name, base in bases.items():
@@ -231,18 +232,21 @@ def main() -> None:
                         continue
                     keep = args.keep / name if args.keep else None
                     results[name][page].append(lighthouse(cli, base + page, keep))
+                    loads.append(os.getloadavg()[0])
                     print(f"run {run + 1}/{args.runs} {name} /{page}: {results[name][page][-1]}", flush=True)
         # The simulator's first result only when its page is measured (--pages without it skips ~1 min a run).
         first = first_results_on_mobile(bases, args.runs) if "simulator/" in pages else {}
     version = json.loads((TOOL / "node_modules" / "lighthouse" / "package.json").read_text(encoding="utf-8"))
-    load = os.getloadavg()
+    finished = time.strftime("%H:%M UTC", time.gmtime())
     text = [
         "# Lighthouse on every page (bench/lighthouse_bench.py)",
         "",
         f"Lighthouse {version['version']}, mobile defaults (simulated slow 4G, 4x CPU slowdown), Debian's Chromium "
         f"headless, the site served gzip-compressed with max-age=600 as GitHub Pages does; {args.runs} runs a page, "
-        f"interleaved; medians. Run {started}; the machine's 2 cores were shared with other work (load average "
-        f"{load[0]:.1f} at the end), so timings are noisy: compare tables of the same run. Goals (issue 18): guide "
+        f"interleaved; medians. Run {started} to {finished}; the machine's 2 cores were shared with other work "
+        f"(1-minute load average {min(loads):.1f}–{max(loads):.1f} across the runs, "
+        f"median {statistics.median(loads):.1f}), "
+        "so timings are noisy: compare tables of the same run. Goals (issue 18): guide "
         "pages performance ≥ 98, TBT ≤ 50 ms, LCP ≤ 1.8 s; the simulator ≥ 95, TBT ≤ 100 ms; accessibility, "
         "best practices and SEO 100 everywhere.",
         "",

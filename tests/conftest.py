@@ -86,13 +86,32 @@ def invented_url(invented_site: Path) -> Iterator[str]:
         yield base
 
 
+class _Browser:
+    """Chromium whose every new context tells the site's loader to run its scripts at once: a page
+    runs Material's bundle and the site's scripts after its first paint (overrides/main.html), so
+    its load event, which the tests wait for, could come before them. With the flag they run on
+    DOMContentLoaded and the load event waits for them; tests/site/test_deferred_scripts.py checks
+    the page without it."""
+
+    def __init__(self, chromium: Any) -> None:
+        self._chromium = chromium
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._chromium.new_context(**options)
+        context.add_init_script("window.__deferredScriptsAtOnce = true;")
+        return context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._chromium, name)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = launch(playwright)
-        yield chromium
+        yield _Browser(chromium)
         chromium.close()
 
 

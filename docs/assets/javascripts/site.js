@@ -154,15 +154,16 @@ highlightCitedQuote();
   });
 })();
 
-// Glossary terms' tooltips, made when a term is first pointed at or focused, not all at load.
-// Material's content.tooltips mounts a tooltip for every [title] on DOMContentLoaded and measures each
-// with a forced layout: on an expenses page (18 terms) that was the largest part of Material's set-up
-// left (bench/results/lighthouse.md). So the terms' titles are kept out of Material's way while it
+// Tooltips of the article's links (glossary terms, 原文で読む), made when a link is first pointed at or
+// focused, not all at load. Material's content.tooltips mounts a tooltip for every [title] on
+// DOMContentLoaded and measures each with a forced layout: on an expenses page (16 terms, 19 links to
+// the source) that was the largest part of Material's set-up left (bench/results/lighthouse.md).
+// So the links' titles are kept out of Material's way while it
 // mounts (this script runs before its DOMContentLoaded listener, and this listener after it) and put
 // back at once: a screen reader still hears each short explanation, and without scripts the browser's
 // own tooltip shows it. The tooltip here uses Material's own classes and looks the same.
 (function () {
-  var terms = document.querySelectorAll("a.glossary-term[title]");
+  var terms = document.querySelectorAll(".md-content a[title]");
   if (!terms.length) return;
   terms.forEach(function (term) {
     term.setAttribute("data-tooltip", term.title);
@@ -212,7 +213,7 @@ highlightCitedQuote();
   }
 
   function termOf(event) {
-    return event.target.closest ? event.target.closest("a.glossary-term[data-tooltip]") : null;
+    return event.target.closest ? event.target.closest("a[data-tooltip]") : null;
   }
   document.addEventListener("mouseover", function (event) { var t = termOf(event); if (t) show(t); });
   document.addEventListener("focusin", function (event) { var t = termOf(event); if (t) show(t); });
