@@ -263,3 +263,34 @@ def test_a_worker_restarted_midway_never_leaves_a_short_table_reading_as_whole(b
     assert "起動し直しました" in batch_page.inner_text("#sim-batch-status")
     assert batch_page.locator("#sim-batch-table tbody tr").count() < 300
     assert batch_page.locator("#sim-batch-csv").is_hidden()
+
+
+def test_on_a_phone_each_facility_is_a_card_and_nothing_scrolls_sideways(
+    browser: Any, base_url: str, tmp_path: Path
+) -> None:
+    context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.add_init_script(RECORD_REQUESTS)
+    page.goto(base_url + "simulator/")
+    page.wait_for_selector("#simulator[data-engine=ready]", timeout=READY_TIMEOUT)
+    path = tmp_path / "事業所一覧.csv"
+    path.write_bytes(FACILITIES_CSV.encode("utf-8-sig"))
+    assert open_file(page, path) == "done"
+    layout = page.evaluate(
+        """() => {
+          const box = document.querySelector(".sim-batch__table");
+          const rows = [...document.querySelectorAll("#sim-batch-table tbody tr")];
+          return {
+            sideways: box.scrollWidth - box.clientWidth,
+            page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            head: getComputedStyle(document.querySelector("#sim-batch-table thead")).display,
+            widths: rows.map((r) => Math.round(r.getBoundingClientRect().width)),
+            label: getComputedStyle(rows[0].cells[1], "::before").content,
+          };
+        }"""
+    )
+    assert layout["sideways"] <= 1 and layout["page"] <= 1, layout
+    assert layout["head"] == "none", layout  # the headings ride on each cell instead
+    assert layout["label"] not in ("none", "normal", ""), layout
+    assert len(set(layout["widths"])) == 1 and layout["widths"][0] >= 300, layout
+    context.close()
