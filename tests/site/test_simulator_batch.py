@@ -56,7 +56,11 @@ def batch_page(browser: Any, base_url: str) -> Iterator[Any]:
 
 def open_file(page: Any, path: Path) -> str:
     """Open `path` with the page's file button; the batch view's state once it has settled."""
-    page.evaluate("() => { window.__asked.length = 0; }")
+    # The last opening's state goes first: its "done" must not be taken for this one's (the page
+    # learns that a file is a batch only when the worker has read it).
+    page.evaluate(
+        "() => { window.__asked.length = 0; document.getElementById('sim-batch').removeAttribute('data-state'); }"
+    )
     page.set_input_files("#sim-load", str(path))
     page.wait_for_selector("#sim-batch[data-state=done], #sim-batch[data-state=refused]", timeout=120_000)
     return str(page.get_attribute("#sim-batch", "data-state"))
